@@ -1,0 +1,200 @@
+import path from 'node:path'
+
+import {ulimitHard} from './containers-conf.js'
+import {findKnownTrap, KnownTrap} from './known-traps.js'
+import {HostFacts} from './probe.js'
+import {compareVersions} from './versions.js'
+
+export type CheckStatus = 'fail' | 'info' | 'ok' | 'warn'
+
+export interface Check {
+  /** Why it failed or what to know, when there is more to say than the value. */
+  detail?: string
+  /** What to do, when the status is fail or warn. */
+  fix?: string
+  id: 'cgroup' | 'criu' | 'criu-check' | 'podman' | 'pre-checkpoint' | 'privileges' | 'runtime' | 'ulimits'
+  label: string
+  status: CheckStatus
+  /** The known trap this check recognized, if any. */
+  trap?: KnownTrap['id']
+  value: string
+}
+
+export interface Diagnosis {
+  checks: Check[]
+  /** False when a check failed: checkpointing cannot work on this host as it is. */
+  ok: boolean
+}
+
+/** Podman gained --print-stats in 4.0 (commit 6202e81, Nov 2021). */
+export const MIN_PODMAN = '4.0.0'
+/** Podman refuses to checkpoint with a CRIU older than 3.11. */
+export const MIN_CRIU = '3.11'
+/** What Podman asks for as root when default_ulimits does not say (RLimitDefaultValue). */
+const PODMAN_DEFAULT_RLIMIT = 1_048_576
+
+export function diagnose(facts: HostFacts): Diagnosis {
+  const checks = [
+    podmanCheck(facts),
+    runtimeCheck(facts),
+    criuCheck(facts),
+    criuCheckCheck(facts),
+    cgroupCheck(facts),
+    privilegesCheck(facts),
+    ulimitsCheck(facts),
+    preCheckpointCheck(facts),
+  ]
+  return {checks, ok: checks.every((c) => c.status !== 'fail')}
+}
+
+function podmanCheck({podman}: HostFacts): Check {
+  const base = {id: 'podman', label: 'Podman'} as const
+  if (!podman.found) {
+    return {...base, fix: 'install Podman >= 4.0 (Debian: apt-get install podman runc), or run scripts/setup-host.sh', status: 'fail', value: 'not found on PATH'}
+  }
+
+  const mode = podman.info?.host.serviceIsRemote ? 'remote' : 'local'
+  const value = `${podman.version ?? 'unknown version'} (${podman.info ? mode : 'podman info failed'})`
+  if (podman.version && compareVersions(podman.version, MIN_PODMAN) < 0) {
+    return {...base, fix: 'upgrade Podman: --print-stats needs 4.0 or newer', status: 'fail', value}
+  }
+
+  if (podman.infoError) {
+    const trap = findKnownTrap(podman.infoError)
+    return {...base, detail: firstLine(podman.infoError), fix: trap?.fix, status: 'fail', trap: trap?.id, value}
+  }
+
+  if (mode === 'remote') {
+    return {...base, detail: 'the CRIU, cgroup and limit checks below describe this machine, not the one the Podman service runs on', status: 'warn', value}
+  }
+
+  return {...base, status: 'ok', value}
+}
+
+function runtimeCheck({cgroup, podman}: HostFacts): Check {
+  const base = {id: 'runtime', label: 'OCI runtime'} as const
+  const runtime = podman.info?.host.ociRuntime
+  if (!runtime?.name) return {...base, status: podman.found ? 'warn' : 'info', value: 'unknown (podman info unavailable)'}
+  const version = /version\s+(\S+)/.exec(runtime.version ?? '')?.[1] ?? 'unknown version'
+  const value = `${runtime.name} ${version}${runtime.path ? ` (${runtime.path})` : ''}`
+  if (runtime.name === 'crun' && cgroup.mode === 'hybrid' && cgroup.unifiedControllers.length > 0) {
+    const trap = findKnownTrap('cgroups in hybrid mode not supported')!
+    return {
+      ...base,
+      detail: `${trap.explanation}; the cgroup2 mount here holds ${cgroup.unifiedControllers.join(', ')}`,
+      fix: trap.fix,
+      status: 'fail',
+      trap: trap.id,
+      value,
+    }
+  }
+
+  if (runtime.name !== 'runc' && runtime.name !== 'crun') {
+    return {...base, detail: 'Podman checkpoints with runc or crun; other runtimes may not support it', status: 'warn', value}
+  }
+
+  return {...base, status: 'ok', value}
+}
+
+function criuCheck({criu}: HostFacts): Check {
+  const base = {id: 'criu', label: 'CRIU'} as const
+  if (!criu.found) {
+    return {...base, fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source)', status: 'fail', value: 'not found on PATH'}
+  }
+
+  const value = `${criu.version ?? 'unknown version'} (${criu.path})`
+  if (criu.version && compareVersions(criu.version, MIN_CRIU) < 0) {
+    return {...base, fix: `install CRIU >= 4; Podman needs at least ${MIN_CRIU}`, status: 'fail', value}
+  }
+
+  return {...base, status: 'ok', value}
+}
+
+function criuCheckCheck({criu}: HostFacts): Check {
+  const base = {id: 'criu-check', label: 'criu check'} as const
+  if (!criu.check) return {...base, status: 'fail', value: 'not run (no CRIU)'}
+  const output = criu.check.output
+  if (criu.check.exitCode === 0) return {...base, status: 'ok', value: lastLine(output) || 'passed'}
+  const trap = findKnownTrap(output)
+  return {
+    ...base,
+    detail: trap ? `${trap.explanation} (criu ${criu.version ?? ''} says: ${lastLine(output)})` : lastLine(output),
+    fix: trap?.fix ?? "read 'criu check' output; a CRIU built for this kernel usually fixes it",
+    status: 'fail',
+    trap: trap?.id,
+    value: `failed (exit ${criu.check.exitCode ?? 'none'})`,
+  }
+}
+
+function cgroupCheck({cgroup, podman}: HostFacts): Check {
+  const manager = podman.info?.host.cgroupManager
+  const describe = {
+    hybrid: `hybrid: v1 controllers, cgroup2 at ${cgroup.root}/unified${cgroup.unifiedControllers.length > 0 ? ` with ${cgroup.unifiedControllers.join(', ')}` : ''}`,
+    unknown: `unknown layout at ${cgroup.root}`,
+    v1: 'v1',
+    v2: 'v2 (unified)',
+  }[cgroup.mode]
+  return {
+    id: 'cgroup',
+    label: 'cgroups',
+    status: cgroup.mode === 'unknown' ? 'warn' : 'info',
+    value: `${describe}${manager ? `, ${manager} manager` : ''}`,
+  }
+}
+
+function privilegesCheck({isRoot, podman}: HostFacts): Check {
+  const base = {id: 'privileges', label: 'privileges'} as const
+  const rootless = podman.info?.host.security?.rootless
+  if (!isRoot || rootless) {
+    const trap = findKnownTrap('checkpointing a container requires root')!
+    return {...base, detail: trap.explanation, fix: trap.fix, status: 'fail', trap: trap.id, value: rootless ? 'rootless Podman' : 'not root'}
+  }
+
+  return {...base, status: 'ok', value: 'root'}
+}
+
+function ulimitsCheck({capSysResource, containersConf, hardLimits}: HostFacts): Check {
+  const base = {id: 'ulimits', label: 'ulimits'} as const
+  const configured = containersConf.defaultUlimits?.value ?? []
+  const source = containersConf.defaultUlimits?.source
+  const requested = {
+    nofile: ulimitHard(configured, 'nofile') ?? PODMAN_DEFAULT_RLIMIT,
+    nproc: ulimitHard(configured, 'nproc') ?? PODMAN_DEFAULT_RLIMIT,
+  }
+  const describe = `asks nofile ${requested.nofile}, nproc ${requested.nproc} (${source ? path.basename(source) : "Podman's default"}); hard ${hardLimits.nofile ?? 'unlimited'}, ${hardLimits.nproc ?? 'unlimited'}`
+  const over = (['nofile', 'nproc'] as const).filter((k) => hardLimits[k] !== undefined && requested[k] > hardLimits[k]!)
+  if (over.length > 0 && !capSysResource) {
+    const trap = findKnownTrap('setrlimit RLIMIT_NOFILE: operation not permitted')!
+    return {
+      ...base,
+      detail: `${trap.explanation}: ${over.join(' and ')} exceed the hard limit and CAP_SYS_RESOURCE is missing`,
+      fix: trap.fix,
+      status: 'fail',
+      trap: trap.id,
+      value: describe,
+    }
+  }
+
+  return {...base, status: 'ok', value: describe}
+}
+
+function preCheckpointCheck({criu}: HostFacts): Check {
+  const base = {id: 'pre-checkpoint', label: '--pre-checkpoint'} as const
+  const probe = criu.dirtyTracking
+  if (!probe) return {...base, status: 'info', value: 'unknown (no CRIU)'}
+  if (probe.exitCode === 0) return {...base, status: 'ok', value: 'available (soft-dirty tracking)'}
+  const trap = findKnownTrap(probe.output)
+  if (trap?.id === 'no-soft-dirty') {
+    return {...base, detail: trap.explanation, fix: trap.fix, status: 'warn', trap: trap.id, value: 'unavailable'}
+  }
+
+  return {...base, detail: lastLine(probe.output), status: 'warn', value: 'unknown (criu check --feature mem_dirty_track failed)'}
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? ''
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? ''
+}

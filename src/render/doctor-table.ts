@@ -1,0 +1,21 @@
+import {Check, CheckStatus, Diagnosis} from '../host/diagnose.js'
+import {plainTable} from './table.js'
+
+const MARK: Record<CheckStatus, string> = {fail: 'FAIL', info: 'info', ok: 'ok', warn: 'warn'}
+
+/** The doctor report: one row per check, then what to fix, in the order the checks ran. */
+export function renderDiagnosis(diagnosis: Diagnosis): string {
+  const table = plainTable(['check', 'status', 'value'])
+  for (const check of diagnosis.checks) table.push([check.label, MARK[check.status], check.value])
+  const notes = diagnosis.checks.filter((c) => c.detail || c.fix).map((c) => renderNote(c))
+  const verdict = diagnosis.ok
+    ? 'Checkpoint and restore can work on this host.'
+    : 'Checkpoint and restore cannot work on this host until the failures above are fixed.'
+  return [table.toString(), ...notes, '', verdict].join('\n')
+}
+
+function renderNote(check: Check): string {
+  const lines = [`\n${MARK[check.status]} ${check.label}${check.trap ? ` [${check.trap}]` : ''}: ${check.detail ?? check.value}`]
+  if (check.fix) lines.push(`   fix: ${check.fix}`)
+  return lines.join('\n')
+}
