@@ -5,17 +5,17 @@ import {Errors} from '@oclif/core'
  * interface (scripts branch on them) and are listed in docs/exit-codes.md: never renumber.
  */
 export const EXIT_CODES = {
-  UNEXPECTED: 1,
-  // 2 is oclif's own status for bad flags and arguments.
-  PODMAN_NOT_FOUND: 3,
-  HOST_NOT_READY: 4,
+  BAD_OUTPUT: 8,
   CONTAINER_NOT_FOUND: 5,
   CONTAINER_STATE: 6,
+  HOST_NOT_READY: 4,
+  INTERRUPTED: 130,
   PODMAN_FAILED: 7,
-  BAD_OUTPUT: 8,
+  // 2 is oclif's own status for bad flags and arguments.
+  PODMAN_NOT_FOUND: 3,
   SCHEMA_VIOLATION: 9,
   TIMEOUT: 10,
-  INTERRUPTED: 130,
+  UNEXPECTED: 1,
 } as const
 
 export type ErrorCode = keyof typeof EXIT_CODES

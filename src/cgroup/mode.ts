@@ -28,7 +28,7 @@ export async function detectCgroupLayout(root = cgroupRoot()): Promise<CgroupLay
     )
   const [unifiedAtRoot, unifiedBelow, freezer, memory] = await Promise.all([
     exists('cgroup.controllers'),
-    readFile(path.join(root, 'unified/cgroup.controllers'), 'utf8').catch(() => undefined),
+    readFile(path.join(root, 'unified/cgroup.controllers'), 'utf8').catch(() => {}),
     exists('freezer'),
     exists('memory'),
   ])

@@ -1,6 +1,6 @@
-import {EXIT_CODES} from '../errors.js'
 import {BaseCommand} from '../base-command.js'
-import {Diagnosis, diagnose} from '../host/diagnose.js'
+import {EXIT_CODES} from '../errors.js'
+import {diagnose, Diagnosis} from '../host/diagnose.js'
 import {probeHost} from '../host/probe.js'
 import {renderDiagnosis} from '../render/doctor-table.js'
 

@@ -13,7 +13,10 @@ export interface ContainersConfSettings {
  * The files Podman reads, lowest precedence first (containers.conf(5)): CONTAINERS_CONF replaces
  * them all; otherwise the vendor file, the admin file, then the admin drop-ins in name order.
  */
-export async function containersConfFiles(env: NodeJS.ProcessEnv = process.env, etc = '/etc/containers'): Promise<string[]> {
+export async function containersConfFiles(
+  env: NodeJS.ProcessEnv = process.env,
+  etc = '/etc/containers',
+): Promise<string[]> {
   if (env.CONTAINERS_CONF) return [env.CONTAINERS_CONF]
   const dropInDir = path.join(etc, 'containers.conf.d')
   const dropIns = await readdir(dropInDir).catch(() => [] as string[])
@@ -32,7 +35,7 @@ export async function readContainersConf(files: readonly string[]): Promise<Cont
   const settings: ContainersConfSettings = {}
   for (const file of files) {
     // eslint-disable-next-line no-await-in-loop -- the order of the files is their precedence
-    const text = await readFile(file, 'utf8').catch(() => undefined)
+    const text = await readFile(file, 'utf8').catch(() => {})
     if (text === undefined) continue
     const parsed = parseContainersConf(text)
     if (parsed.runtime !== undefined) settings.runtime = {source: file, value: parsed.runtime}
@@ -68,7 +71,8 @@ export function parseContainersConf(text: string): {defaultUlimits?: string[]; r
     }
 
     if (table === 'engine' && key === 'runtime') result.runtime = unquote(value)
-    if (table === 'containers' && key === 'default_ulimits') result.defaultUlimits = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2])
+    if (table === 'containers' && key === 'default_ulimits')
+      result.defaultUlimits = [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2])
   }
 
   return result

@@ -50,7 +50,12 @@ export function diagnose(facts: HostFacts): Diagnosis {
 function podmanCheck({podman}: HostFacts): Check {
   const base = {id: 'podman', label: 'Podman'} as const
   if (!podman.found) {
-    return {...base, fix: 'install Podman >= 4.0 (Debian: apt-get install podman runc), or run scripts/setup-host.sh', status: 'fail', value: 'not found on PATH'}
+    return {
+      ...base,
+      fix: 'install Podman >= 4.0 (Debian: apt-get install podman runc), or run scripts/setup-host.sh',
+      status: 'fail',
+      value: 'not found on PATH',
+    }
   }
 
   const mode = podman.info?.host.serviceIsRemote ? 'remote' : 'local'
@@ -65,7 +70,12 @@ function podmanCheck({podman}: HostFacts): Check {
   }
 
   if (mode === 'remote') {
-    return {...base, detail: 'the CRIU, cgroup and limit checks below describe this machine, not the one the Podman service runs on', status: 'warn', value}
+    return {
+      ...base,
+      detail: 'the CRIU, cgroup and limit checks below describe this machine, not the one the Podman service runs on',
+      status: 'warn',
+      value,
+    }
   }
 
   return {...base, status: 'ok', value}
@@ -74,7 +84,8 @@ function podmanCheck({podman}: HostFacts): Check {
 function runtimeCheck({cgroup, podman}: HostFacts): Check {
   const base = {id: 'runtime', label: 'OCI runtime'} as const
   const runtime = podman.info?.host.ociRuntime
-  if (!runtime?.name) return {...base, status: podman.found ? 'warn' : 'info', value: 'unknown (podman info unavailable)'}
+  if (!runtime?.name)
+    return {...base, status: podman.found ? 'warn' : 'info', value: 'unknown (podman info unavailable)'}
   const version = /version\s+(\S+)/.exec(runtime.version ?? '')?.[1] ?? 'unknown version'
   const value = `${runtime.name} ${version}${runtime.path ? ` (${runtime.path})` : ''}`
   if (runtime.name === 'crun' && cgroup.mode === 'hybrid' && cgroup.unifiedControllers.length > 0) {
@@ -90,7 +101,12 @@ function runtimeCheck({cgroup, podman}: HostFacts): Check {
   }
 
   if (runtime.name !== 'runc' && runtime.name !== 'crun') {
-    return {...base, detail: 'Podman checkpoints with runc or crun; other runtimes may not support it', status: 'warn', value}
+    return {
+      ...base,
+      detail: 'Podman checkpoints with runc or crun; other runtimes may not support it',
+      status: 'warn',
+      value,
+    }
   }
 
   return {...base, status: 'ok', value}
@@ -99,7 +115,12 @@ function runtimeCheck({cgroup, podman}: HostFacts): Check {
 function criuCheck({criu}: HostFacts): Check {
   const base = {id: 'criu', label: 'CRIU'} as const
   if (!criu.found) {
-    return {...base, fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source)', status: 'fail', value: 'not found on PATH'}
+    return {
+      ...base,
+      fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source)',
+      status: 'fail',
+      value: 'not found on PATH',
+    }
   }
 
   const value = `${criu.version ?? 'unknown version'} (${criu.path})`
@@ -113,7 +134,7 @@ function criuCheck({criu}: HostFacts): Check {
 function criuCheckCheck({criu}: HostFacts): Check {
   const base = {id: 'criu-check', label: 'criu check'} as const
   if (!criu.check) return {...base, status: 'fail', value: 'not run (no CRIU)'}
-  const output = criu.check.output
+  const {output} = criu.check
   if (criu.check.exitCode === 0) return {...base, status: 'ok', value: lastLine(output) || 'passed'}
   const trap = findKnownTrap(output)
   return {
@@ -147,7 +168,14 @@ function privilegesCheck({isRoot, podman}: HostFacts): Check {
   const rootless = podman.info?.host.security?.rootless
   if (!isRoot || rootless) {
     const trap = findKnownTrap('checkpointing a container requires root')!
-    return {...base, detail: trap.explanation, fix: trap.fix, status: 'fail', trap: trap.id, value: rootless ? 'rootless Podman' : 'not root'}
+    return {
+      ...base,
+      detail: trap.explanation,
+      fix: trap.fix,
+      status: 'fail',
+      trap: trap.id,
+      value: rootless ? 'rootless Podman' : 'not root',
+    }
   }
 
   return {...base, status: 'ok', value: 'root'}
@@ -162,7 +190,9 @@ function ulimitsCheck({capSysResource, containersConf, hardLimits}: HostFacts): 
     nproc: ulimitHard(configured, 'nproc') ?? PODMAN_DEFAULT_RLIMIT,
   }
   const describe = `asks nofile ${requested.nofile}, nproc ${requested.nproc} (${source ? path.basename(source) : "Podman's default"}); hard ${hardLimits.nofile ?? 'unlimited'}, ${hardLimits.nproc ?? 'unlimited'}`
-  const over = (['nofile', 'nproc'] as const).filter((k) => hardLimits[k] !== undefined && requested[k] > hardLimits[k]!)
+  const over = (['nofile', 'nproc'] as const).filter(
+    (k) => hardLimits[k] !== undefined && requested[k] > hardLimits[k]!,
+  )
   if (over.length > 0 && !capSysResource) {
     const trap = findKnownTrap('setrlimit RLIMIT_NOFILE: operation not permitted')!
     return {
@@ -188,7 +218,12 @@ function preCheckpointCheck({criu}: HostFacts): Check {
     return {...base, detail: trap.explanation, fix: trap.fix, status: 'warn', trap: trap.id, value: 'unavailable'}
   }
 
-  return {...base, detail: lastLine(probe.output), status: 'warn', value: 'unknown (criu check --feature mem_dirty_track failed)'}
+  return {
+    ...base,
+    detail: lastLine(probe.output),
+    status: 'warn',
+    value: 'unknown (criu check --feature mem_dirty_track failed)',
+  }
 }
 
 function firstLine(text: string): string {

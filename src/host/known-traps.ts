@@ -7,7 +7,7 @@ export interface KnownTrap {
   explanation: string
   /** The fix that worked. */
   fix: string
-  id: 'crun-hybrid' | 'criu-vdso' | 'no-soft-dirty' | 'rootless' | 'ulimit-eperm'
+  id: 'criu-vdso' | 'crun-hybrid' | 'no-soft-dirty' | 'rootless' | 'ulimit-eperm'
   pattern: RegExp
 }
 
@@ -16,7 +16,8 @@ export const KNOWN_TRAPS: readonly KnownTrap[] = [
     explanation: "CRIU 3.x cannot parse the vDSO layout of Linux 6.x kernels, so 'criu check' and every dump fail",
     fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source into /usr/local/sbin)',
     id: 'criu-vdso',
-    pattern: /Unexpected rt vDSO area bounds|Failed to fill self vdso symtable|Could not initialize kernel features detection/,
+    pattern:
+      /Unexpected rt vDSO area bounds|Failed to fill self vdso symtable|Could not initialize kernel features detection/,
   },
   {
     explanation: 'crun refuses hosts where cgroup v1 and a cgroup2 mount with controllers are mixed (hybrid)',

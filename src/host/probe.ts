@@ -103,7 +103,11 @@ export async function which(name: string, envPath = process.env.PATH ?? ''): Pro
   for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name)
     // eslint-disable-next-line no-await-in-loop -- PATH order decides which one wins
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate
+    const executable = await access(candidate, constants.X_OK).then(
+      () => true,
+      () => false,
+    )
+    if (executable) return candidate
   }
 
   return undefined
@@ -114,7 +118,7 @@ const CAP_SYS_RESOURCE = 24
 /** Whether a capability is in the effective set, from /proc/PID/status text. */
 export function hasCapability(statusText: string, capability: number): boolean {
   const hex = /^CapEff:\s*([\da-f]+)$/im.exec(statusText)?.[1]
-  return hex === undefined ? false : ((BigInt(`0x${hex}`) >> BigInt(capability)) & 1n) === 1n
+  return hex === undefined ? false : (BigInt(`0x${hex}`) / 2n ** BigInt(capability)) % 2n === 1n
 }
 
 /** A hard limit from /proc/PID/limits text; undefined when unlimited or absent. */

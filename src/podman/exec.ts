@@ -35,7 +35,9 @@ export async function runPodman(args: readonly string[], options: RunOptions = {
   const result = await runProcess(PODMAN, args, options)
   if (result.notFound) {
     throw new PodmanStatsError('PODMAN_NOT_FOUND', 'podman was not found on PATH', {
-      suggestions: ['Install Podman >= 4.0 (Debian: apt-get install podman runc), or run scripts/setup-host.sh as root.'],
+      suggestions: [
+        'Install Podman >= 4.0 (Debian: apt-get install podman runc), or run scripts/setup-host.sh as root.',
+      ],
     })
   }
 
@@ -43,7 +45,11 @@ export async function runPodman(args: readonly string[], options: RunOptions = {
 }
 
 /** Runs any executable the same way; a missing one is reported in the result, not thrown. */
-export async function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+export async function runProcess(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<ProcessResult> {
   const startedNs = monotonicNs()
   const child = execa(file, args, {
     reject: false,
@@ -63,7 +69,7 @@ export async function runProcess(file: string, args: readonly string[], options:
   try {
     const result = await child
     const endedNs = monotonicNs()
-    const cause = (result as {cause?: NodeJS.ErrnoException}).cause
+    const {cause} = result as {cause?: NodeJS.ErrnoException}
     return {
       args,
       endedNs,
@@ -83,5 +89,7 @@ export async function runProcess(file: string, args: readonly string[], options:
 
 /** Quotes an argument list for messages, so the user can paste the command. */
 export function formatCommand(file: string, args: readonly string[]): string {
-  return [file, ...args].map((a) => (/^[\w./:=@%+,-]+$/.test(a) ? a : `'${a.replaceAll("'", String.raw`'\''`)}'`)).join(' ')
+  return [file, ...args]
+    .map((a) => (/^[\w./:=@%+,-]+$/.test(a) ? a : `'${a.replaceAll("'", String.raw`'\''`)}'`))
+    .join(' ')
 }

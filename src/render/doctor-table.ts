@@ -15,7 +15,9 @@ export function renderDiagnosis(diagnosis: Diagnosis): string {
 }
 
 function renderNote(check: Check): string {
-  const lines = [`\n${MARK[check.status]} ${check.label}${check.trap ? ` [${check.trap}]` : ''}: ${check.detail ?? check.value}`]
+  const lines = [
+    `\n${MARK[check.status]} ${check.label}${check.trap ? ` [${check.trap}]` : ''}: ${check.detail ?? check.value}`,
+  ]
   if (check.fix) lines.push(`   fix: ${check.fix}`)
   return lines.join('\n')
 }

@@ -1,0 +1,117 @@
+import {readFile} from 'node:fs/promises'
+
+import {PodmanStatsError} from '../errors.js'
+import {runPodman} from '../podman/exec.js'
+import {podmanFailure} from '../podman/failure.js'
+import {printStatsArgs, runPrintStats} from '../podman/print-stats-run.js'
+import {PodmanPrintStats} from '../podman/print-stats.js'
+
+/** Built by scripts/setup-host.sh from Debian's busybox-static: no registry needed. */
+export const DEMO_IMAGE = 'localhost/podman-stats/busybox:latest'
+
+/**
+ * The demo's work: 8 MiB of random data held in a shell variable (so the checkpoint has memory
+ * to write) and a counter written to /tmp/counter, whose value after the restore shows that the
+ * process carried on where it stopped rather than starting over.
+ */
+export const DEMO_WORKLOAD =
+  'data=$(head -c 8388608 /dev/urandom | base64); i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; usleep 2000; done'
+
+export interface DemoResult {
+  checkpoint: PodmanPrintStats
+  container: string
+  /** The counter just before the checkpoint and a moment after the restore. */
+  counter: {afterRestore?: number; beforeCheckpoint?: number}
+  restore: PodmanPrintStats
+}
+
+export interface DemoOptions {
+  image?: string
+  onStep?: (message: string) => void
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+/** Starts a throwaway container, checkpoints and restores it, and removes it whatever happens. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const image = options.image ?? DEMO_IMAGE
+  const step = options.onStep ?? (() => {})
+  const exists = await runPodman(['image', 'exists', image])
+  if (exists.exitCode !== 0) {
+    throw new PodmanStatsError('HOST_NOT_READY', `the demo image ${image} is not on this host`, {
+      suggestions: ['Build it with scripts/setup-host.sh (as root); it needs no registry.'],
+    })
+  }
+
+  const name = `podman-stats-demo-${process.pid}-${Date.now().toString(36)}`
+  step(`starting container ${name} from ${image}`)
+  const run = await runPodman(
+    ['run', '--detach', '--name', name, '--label', 'io.podman-stats.demo=true', image, 'sh', '-c', DEMO_WORKLOAD],
+    {
+      signal: options.signal,
+    },
+  )
+  try {
+    if (run.exitCode !== 0) throw podmanFailure('podman run', run)
+    await waitForCounter(name, options.signal)
+    const beforeCheckpoint = await readCounter(name)
+    step('checkpointing it with --print-stats')
+    const checkpoint = await operate('checkpoint', name, options)
+    step('restoring it with --print-stats')
+    const restore = await operate('restore', name, options)
+    await sleep(200)
+    return {checkpoint, container: name, counter: {afterRestore: await readCounter(name), beforeCheckpoint}, restore}
+  } finally {
+    // No abort signal here: the container must go even after a Ctrl-C.
+    step(`removing ${name}`)
+    await runPodman(['rm', '--force', '--time', '0', name])
+  }
+}
+
+async function operate(
+  operation: 'checkpoint' | 'restore',
+  name: string,
+  options: DemoOptions,
+): Promise<PodmanPrintStats> {
+  const result = await runPrintStats(operation, printStatsArgs(operation, [], [name]), {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+  })
+  if (result.failure) throw result.failure
+  return result.stats!
+}
+
+/** The counter the workload writes, read through the container's root as seen from the host. */
+async function readCounter(name: string): Promise<number | undefined> {
+  const pid = await runPodman(['container', 'inspect', '--format', '{{.State.Pid}}', name])
+  // `echo > file` truncates before it writes, so a read can land in between: try a few times.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    // eslint-disable-next-line no-await-in-loop -- retries, one at a time
+    const text = await readFile(`/proc/${pid.stdout.trim()}/root/tmp/counter`, 'utf8').catch(() => '')
+    const value = Number.parseInt(text, 10)
+    if (!Number.isNaN(value)) return value
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(5)
+  }
+
+  return undefined
+}
+
+/** The workload first fills its memory; wait until it counts, so the checkpoint holds that memory. */
+async function waitForCounter(name: string, signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < 100 && !signal?.aborted; i++) {
+    // eslint-disable-next-line no-await-in-loop -- polling, one read at a time
+    if ((await readCounter(name)) !== undefined) return
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(100)
+  }
+
+  if (signal?.aborted) throw new PodmanStatsError('INTERRUPTED', 'the demo was interrupted before the checkpoint')
+  throw new PodmanStatsError('PODMAN_FAILED', `the demo container ${name} did not start its work within 10 s`)
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms)
+  })
+}

@@ -1,0 +1,47 @@
+import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
+import {ProcessResult, RunOptions, runPodman} from './exec.js'
+import {podmanFailure} from './failure.js'
+import {Operation, parsePrintStats, PodmanPrintStats} from './print-stats.js'
+
+export interface PrintStatsRun {
+  /** Why the run failed, if it did; statistics podman printed before failing are still in `stats`. */
+  failure?: PodmanStatsError
+  process: ProcessResult
+  stats?: PodmanPrintStats
+}
+
+/** `podman container checkpoint|restore --print-stats [flags] [containers]` as an argument array. */
+export function printStatsArgs(
+  operation: Operation,
+  flags: readonly string[],
+  containers: readonly string[],
+): string[] {
+  return ['container', operation, '--print-stats', ...flags, ...containers]
+}
+
+/**
+ * Runs one checkpoint or restore and parses what podman printed. A failed run is returned, not
+ * thrown, so that statistics of the containers that did succeed are not lost.
+ */
+export async function runPrintStats(
+  operation: Operation,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<PrintStatsRun> {
+  const process = await runPodman(args, options)
+  const ok = process.exitCode === 0 && !process.timedOut && !process.interrupted
+  let stats: PodmanPrintStats | undefined
+  let parseFailure: PodmanStatsError | undefined
+  try {
+    // Podman prints its JSON even when it fails (with null statistics); nothing at all when it
+    // failed before starting.
+    if (ok || process.stdout.trim() !== '') stats = parsePrintStats(operation, process.stdout)
+  } catch (error) {
+    if (!isPodmanStatsError(error)) throw error
+    parseFailure = error
+  }
+
+  const what = `podman container ${operation}`
+  const failure = ok ? parseFailure : podmanFailure(what, process, options.timeoutMs)
+  return {failure, process, stats}
+}

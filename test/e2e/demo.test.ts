@@ -1,0 +1,73 @@
+import {execa} from 'execa'
+import assert from 'node:assert/strict'
+
+import {DemoResult} from '../../src/demo/demo.js'
+import {json, RUN, runCli} from '../helpers/cli.js'
+import {containersLabelled, DEMO_LABEL, frozenCgroups, removeTestContainers} from '../helpers/podman.js'
+
+describe('demo (real Podman and CRIU)', () => {
+  afterEach(removeTestContainers)
+
+  it('checkpoints and restores a real container, with statistics that hold together', async () => {
+    const result = await runCli(['demo', '--json'])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    const {checkpoint, counter, restore} = json<DemoResult>(result)
+    const dumped = checkpoint.containers![0]
+    const dump = dumped.criu_statistics!
+    // Podman's whole command contains the runtime's, which contains CRIU's frozen window.
+    assert.ok(checkpoint.podmanDuration > dumped.runtime_checkpoint_duration!, 'podman > runtime (checkpoint)')
+    assert.ok(dumped.runtime_checkpoint_duration! > dump.frozen_time!, 'runtime > frozen_time')
+    assert.ok(dump.memdump_time! >= dump.memwrite_time!, 'memdump_time includes memwrite_time')
+    // The workload holds >= 8 MiB of data: at least 2048 pages of 4 KiB were written.
+    assert.ok(dump.pages_written! >= 2048, `pages_written ${dump.pages_written}`)
+    assert.ok(dump.pages_scanned! >= dump.pages_written!, 'scanned >= written')
+    // Durations are microseconds: a checkpoint takes between 10 ms and 60 s here.
+    assert.ok(checkpoint.podmanDuration > 10_000 && checkpoint.podmanDuration < 60_000_000)
+    const restored = restore.containers![0]
+    assert.equal(restored.Id, dumped.Id)
+    assert.ok(restore.podmanDuration > restored.runtime_restore_duration!, 'podman > runtime (restore)')
+    assert.ok(restored.runtime_restore_duration! > restored.criu_statistics!.restore_time!, 'runtime > restore_time')
+    assert.ok(restored.criu_statistics!.pages_restored! >= 2048)
+    assert.ok(
+      counter.afterRestore! >= counter.beforeCheckpoint!,
+      `counter ${counter.beforeCheckpoint} -> ${counter.afterRestore}`,
+    )
+    assert.deepEqual(await containersLabelled(DEMO_LABEL), [], 'the demo container was removed')
+  })
+
+  it('prints both tables without --json', async () => {
+    const result = await runCli(['demo'])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    assert.match(String(result.stdout), /checkpoint of [\da-f]{12}\n/)
+    assert.match(String(result.stdout), /│ pages_written\s+│\s+\d+ \([\d.]+ MiB\) │/)
+    assert.match(String(result.stdout), /│ restore_time\s+│\s+[\d.]+ ms │/)
+  })
+
+  it('on Ctrl-C during the checkpoint, stops, exits 130 and leaves no container and no frozen cgroup', async () => {
+    const child = execa(process.execPath, [RUN, 'demo'], {reject: false})
+    let stderr = ''
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes('checkpointing')) resolve()
+      })
+    })
+    await new Promise((resolve) => {
+      setTimeout(resolve, 150)
+    })
+    child.kill('SIGINT')
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.match(String(result.stderr), /was interrupted/)
+    assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
+    assert.deepEqual(await containersLabelled(DEMO_LABEL), [])
+    assert.deepEqual(await frozenCgroups(), [])
+  })
+
+  it('says podman is missing, with exit status 3', async () => {
+    const result = await runCli(['demo'], {path: '/nonexistent'})
+    assert.equal(result.exitCode, 3)
+    assert.match(String(result.stderr), /podman was not found on PATH/)
+    assert.match(String(result.stderr), /Try this: Install Podman/)
+  })
+})

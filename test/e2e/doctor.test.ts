@@ -1,0 +1,68 @@
+import {execa} from 'execa'
+import assert from 'node:assert/strict'
+
+import {Check, Diagnosis} from '../../src/host/diagnose.js'
+import {json, runCli} from '../helpers/cli.js'
+
+function check(diagnosis: Diagnosis, id: Check['id']): Check {
+  return diagnosis.checks.find((c) => c.id === id)!
+}
+
+describe('doctor', () => {
+  describe('on the real host', () => {
+    it('finds this host able to checkpoint, with the versions the tools report themselves', async () => {
+      const result = await runCli(['doctor', '--json'])
+      assert.equal(result.exitCode, 0, String(result.stderr))
+      const diagnosis = json<Diagnosis>(result)
+      assert.equal(diagnosis.ok, true)
+      const podmanVersion = /version (\S+)/.exec(String((await execa('podman', ['--version'])).stdout))![1]
+      const criuVersion = /Version: (\S+)/.exec(String((await execa('criu', ['--version'])).stdout))![1]
+      assert.equal(check(diagnosis, 'podman').value, `${podmanVersion} (local)`)
+      assert.match(check(diagnosis, 'criu').value, new RegExp(`^${criuVersion.replaceAll('.', String.raw`\.`)} `))
+      assert.equal(check(diagnosis, 'criu-check').status, 'ok')
+      assert.match(check(diagnosis, 'runtime').value, /^runc /)
+      assert.match(check(diagnosis, 'cgroup').value, /^hybrid/)
+      assert.equal(check(diagnosis, 'privileges').value, 'root')
+      // This kernel lacks CONFIG_MEM_SOFT_DIRTY (ENVIRONMENT.md): --pre-checkpoint cannot work.
+      assert.deepEqual(
+        [check(diagnosis, 'pre-checkpoint').status, check(diagnosis, 'pre-checkpoint').trap],
+        ['warn', 'no-soft-dirty'],
+      )
+    })
+
+    it('prints a table and the verdict without --json', async () => {
+      const result = await runCli(['doctor'])
+      assert.equal(result.exitCode, 0)
+      assert.match(String(result.stdout), /│ criu check\s+│ ok\s+│ Looks good\.\s+│/)
+      assert.match(String(result.stdout), /Checkpoint and restore can work on this host\./)
+    })
+  })
+
+  describe('with injected faults', () => {
+    it("names CRIU 3.17's vDSO error and its fix, and exits 4", async () => {
+      const result = await runCli(['doctor'], {fakes: ['criu-3.17-vdso']})
+      assert.equal(result.exitCode, 4)
+      assert.match(String(result.stdout), /FAIL criu check \[criu-vdso]: CRIU 3\.x cannot parse the vDSO layout/)
+      assert.match(String(result.stdout), /fix: install CRIU >= 4/)
+      assert.match(String(result.stdout), /cannot work on this host/)
+    })
+
+    it('names crun on hybrid cgroups under --json, and exits 4', async () => {
+      const result = await runCli(['doctor', '--json'], {fakes: ['podman-crun']})
+      assert.equal(result.exitCode, 4)
+      const runtime = check(json<Diagnosis>(result), 'runtime')
+      assert.equal(runtime.status, 'fail')
+      assert.equal(runtime.trap, 'crun-hybrid')
+      assert.equal(runtime.value, 'crun 1.8.1 (/usr/bin/crun)')
+      assert.match(runtime.detail!, /holds hugetlb/)
+    })
+
+    it('reports podman and CRIU missing from PATH', async () => {
+      const result = await runCli(['doctor', '--json'], {path: '/nonexistent'})
+      assert.equal(result.exitCode, 4)
+      const diagnosis = json<Diagnosis>(result)
+      assert.equal(check(diagnosis, 'podman').value, 'not found on PATH')
+      assert.equal(check(diagnosis, 'criu').value, 'not found on PATH')
+    })
+  })
+})
