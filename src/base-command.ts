@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 
-import {toPodmanStatsError} from './errors.js'
+import {PodmanStatsError, toPodmanStatsError} from './errors.js'
+import {renderFailure} from './render/failure.js'
 
 /**
  * Every command's base: whatever escapes a command becomes one readable message with a code and
@@ -10,5 +11,16 @@ export abstract class BaseCommand extends Command {
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     this.debug(error.stack)
     return super.catch(toPodmanStatsError(error) as Error & {exitCode?: number})
+  }
+
+  /**
+   * Some containers failed: their errors go to stderr (under --json too, where stdout holds the
+   * records) and the exit status is the first one's. A single failure is thrown as usual.
+   */
+  protected reportFailures(failures: PodmanStatsError[]): void {
+    if (failures.length === 0) return
+    if (failures.length === 1 && !this.jsonEnabled()) throw failures[0]
+    for (const failure of failures) process.stderr.write(renderFailure(failure) + '\n')
+    process.exitCode = failures[0].exitCode
   }
 }

@@ -1,45 +1,39 @@
-import {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
-import {readFileSync} from 'node:fs'
+import type {ErrorObject, ValidateFunction} from 'ajv'
+
+// Compiled from schemas/*.schema.json by scripts/build-validators.mjs (part of `npm run build`):
+// compiling at run time would cost every command ~250 ms.
+import * as validators from './generated/validators.js'
 
 /** The JSON Schemas in schemas/, one per document the tool reads or writes. */
-export type SchemaName = 'podman-checkpoint' | 'podman-restore'
+export type SchemaName = 'cgroup-snapshot' | 'podman-checkpoint' | 'podman-restore' | 'record'
 
-const SCHEMA_DIR = new URL('../schemas/', import.meta.url)
-
-/** The same path from src/ (tsx) and dist/ (built): both sit one level below the package root. */
-export function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIR), 'utf8')) as Record<string, unknown>
+const OPEN: Record<SchemaName, ValidateFunction> = {
+  'cgroup-snapshot': validators.cgroupSnapshot,
+  'podman-checkpoint': validators.podmanCheckpoint,
+  'podman-restore': validators.podmanRestore,
+  record: validators.record,
 }
 
-const ajv = new Ajv2020({allErrors: true, strict: true, strictTypes: false})
-const validators = new Map<SchemaName, {lenient: ValidateFunction; strict: ValidateFunction}>()
-
-function compiled(name: SchemaName): {lenient: ValidateFunction; strict: ValidateFunction} {
-  let pair = validators.get(name)
-  if (!pair) {
-    const schema = loadSchema(name)
-    // A copy that forbids unknown properties: its complaints become warnings, not failures.
-    const closed = closeObjects(structuredClone(schema)) as Record<string, unknown>
-    closed.$id = String(schema.$id).replace(/\.schema\.json$/, '.closed.schema.json')
-    pair = {lenient: ajv.compile(schema), strict: ajv.compile(closed)}
-    validators.set(name, pair)
-  }
-
-  return pair
+/** Variants forbidding unknown properties, for documents other programs write. */
+const CLOSED: Partial<Record<SchemaName, ValidateFunction>> = {
+  'podman-checkpoint': validators.podmanCheckpointClosed,
+  'podman-restore': validators.podmanRestoreClosed,
 }
 
 export interface ValidationOutcome {
-  /** Violations, each naming the field: "container_statistics[0].criu_statistics.pages_written must be an integer". */
+  /** Violations, each naming the field: "container_statistics[0].criu_statistics.pages_written must be integer". */
   errors: string[]
-  /** Fields the schema does not know, kept in the data: "container_statistics[0].new_field". */
+  /** Fields the schema does not know, kept in the data (only for documents of other programs). */
   unknownFields: string[]
 }
 
-export function validate(name: SchemaName, data: unknown): ValidationOutcome {
-  const {lenient, strict} = compiled(name)
-  if (!lenient(data)) return {errors: describeErrors(lenient.errors ?? [], data), unknownFields: []}
-  strict(data)
-  const unknownFields = (strict.errors ?? [])
+/** Validates a document; with `reportUnknown`, also names the fields the schema does not describe. */
+export function validate(name: SchemaName, data: unknown, {reportUnknown = false} = {}): ValidationOutcome {
+  const open = OPEN[name]
+  if (!open(data)) return {errors: describeErrors(open.errors ?? [], data), unknownFields: []}
+  const closed = reportUnknown ? CLOSED[name] : undefined
+  if (!closed || closed(data)) return {errors: [], unknownFields: []}
+  const unknownFields = (closed.errors ?? [])
     .filter((e) => e.keyword === 'additionalProperties')
     .map((e) => fieldPath(e.instancePath, String((e.params as {additionalProperty: string}).additionalProperty)))
   return {errors: [], unknownFields: [...new Set(unknownFields)]}
@@ -103,17 +97,4 @@ function valueAt(data: unknown, instancePath: string): unknown {
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value)
   return text.length > 40 ? `${text.slice(0, 37)}...` : text
-}
-
-/** Sets additionalProperties: false on every object schema that lists its properties. */
-function closeObjects(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map((n) => closeObjects(n))
-  if (node === null || typeof node !== 'object') return node
-  const object = node as Record<string, unknown>
-  for (const [key, value] of Object.entries(object)) object[key] = closeObjects(value)
-  if (object.properties && object.additionalProperties === undefined && object.patternProperties === undefined) {
-    object.additionalProperties = false
-  }
-
-  return object
 }

@@ -7,7 +7,11 @@ describe('errors', () => {
   it('documents every exit status in docs/exit-codes.md, with its code', () => {
     const doc = readFileSync(new URL('../docs/exit-codes.md', import.meta.url), 'utf8')
     for (const [code, status] of Object.entries(EXIT_CODES)) {
-      assert.match(doc, new RegExp(`^\\| ${status} \\| \`${code}\` \\|`, 'm'), `${code} (${status}) is not in docs/exit-codes.md`)
+      assert.match(
+        doc,
+        new RegExp(`^\\| ${status} \\| \`${code}\` \\|`, 'm'),
+        `${code} (${status}) is not in docs/exit-codes.md`,
+      )
     }
   })
 

@@ -7,7 +7,7 @@ export interface KnownTrap {
   explanation: string
   /** The fix that worked. */
   fix: string
-  id: 'criu-vdso' | 'crun-hybrid' | 'no-soft-dirty' | 'rootless' | 'ulimit-eperm'
+  id: 'criu-too-old' | 'criu-vdso' | 'crun-hybrid' | 'no-soft-dirty' | 'rootless' | 'ulimit-eperm'
   pattern: RegExp
 }
 
@@ -18,6 +18,12 @@ export const KNOWN_TRAPS: readonly KnownTrap[] = [
     id: 'criu-vdso',
     pattern:
       /Unexpected rt vDSO area bounds|Failed to fill self vdso symtable|Could not initialize kernel features detection/,
+  },
+  {
+    explanation: 'the CRIU found on PATH is older than Podman accepts',
+    fix: 'install CRIU >= 4 and put it first on PATH (scripts/setup-host.sh builds 4.1.1 into /usr/local/sbin)',
+    id: 'criu-too-old',
+    pattern: /requires at least CRIU \d+/,
   },
   {
     explanation: 'crun refuses hosts where cgroup v1 and a cgroup2 mount with controllers are mixed (hybrid)',

@@ -6,9 +6,15 @@ import {ProcessResult} from './exec.js'
  * Turns a podman run that did not succeed into one error: the first line of what podman said, the
  * code that matches it, and what to try. Podman's full stderr stays on the error for --json.
  */
-export function podmanFailure(what: string, result: ProcessResult, timeoutMs?: number): PodmanStatsError {
+export function podmanFailure(
+  what: string,
+  result: ProcessResult,
+  timeoutMs?: number,
+  criuLog?: string,
+): PodmanStatsError {
   const stderr = result.stderr.trim()
   const said = podmanErrorLine(stderr)
+  const criuError = criuLog ? criuErrorLines(criuLog) : []
   if (result.timedOut) {
     return new PodmanStatsError(
       'TIMEOUT',
@@ -28,7 +34,7 @@ export function podmanFailure(what: string, result: ProcessResult, timeoutMs?: n
     })
   }
 
-  const trap = findKnownTrap(stderr)
+  const trap = findKnownTrap(stderr) ?? findKnownTrap(criuError.join('\n'))
   if (trap) {
     return new PodmanStatsError('HOST_NOT_READY', `${what} failed: ${trap.explanation}`, {
       stderr,
@@ -52,11 +58,39 @@ export function podmanFailure(what: string, result: ProcessResult, timeoutMs?: n
   }
 
   const status = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`
+  if (criuError.length > 0) {
+    return new PodmanStatsError('PODMAN_FAILED', `${what} failed: CRIU says ${criuError[0]}`, {
+      stderr,
+      suggestions: [`Read the CRIU log for the lines before it: ${criuLogPath(stderr)}`],
+    })
+  }
+
+  const unknownFlag = /unknown flag: (--[\w-]+)/.exec(stderr)
+  if (unknownFlag) {
+    return new PodmanStatsError('PODMAN_FAILED', `this podman does not know ${unknownFlag[1]}`, {
+      stderr,
+      suggestions: ['Check `podman --version`: the flag needs a newer Podman; run without it.'],
+    })
+  }
+
   return new PodmanStatsError('PODMAN_FAILED', `${what} failed (podman ${status})${said ? `: ${said}` : ''}`, {
     stderr,
     suggestions: [
       'Run again with --keep to keep the CRIU log (dump.log / restore.log) beside the checkpoint, and read its last lines.',
     ],
+  })
+}
+
+/** The CRIU log podman names when CRIU fails ("criu failed: type DUMP errno 0\nlog file: …/dump.log"). */
+export function criuLogPath(stderr: string): string | undefined {
+  return /log file: (\/[^\s"\\]+)/.exec(stderr)?.[1]
+}
+
+/** CRIU's own error lines from its log, first one first, without the timestamp and source position. */
+export function criuErrorLines(log: string): string[] {
+  return log.split('\n').flatMap((line) => {
+    const message = /Error \([^)]*\):\s*(.*)$/.exec(line)?.[1]?.trim()
+    return message ? [message] : []
   })
 }
 

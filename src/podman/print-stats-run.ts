@@ -1,11 +1,16 @@
+import {readFile} from 'node:fs/promises'
+
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
 import {ProcessResult, RunOptions, runPodman} from './exec.js'
-import {podmanFailure} from './failure.js'
+import {criuLogPath, podmanFailure} from './failure.js'
 import {Operation, parsePrintStats, PodmanPrintStats} from './print-stats.js'
 
 export interface PrintStatsRun {
   /** Why the run failed, if it did; statistics podman printed before failing are still in `stats`. */
   failure?: PodmanStatsError
+  /** µs spent parsing and validating podman's output. */
+  parseUs: number
   process: ProcessResult
   stats?: PodmanPrintStats
 }
@@ -32,6 +37,7 @@ export async function runPrintStats(
   const ok = process.exitCode === 0 && !process.timedOut && !process.interrupted
   let stats: PodmanPrintStats | undefined
   let parseFailure: PodmanStatsError | undefined
+  const parseStart = monotonicNs()
   try {
     // Podman prints its JSON even when it fails (with null statistics); nothing at all when it
     // failed before starting.
@@ -41,7 +47,11 @@ export async function runPrintStats(
     parseFailure = error
   }
 
+  const parseUs = microsecondsBetween(parseStart, monotonicNs())
   const what = `podman container ${operation}`
-  const failure = ok ? parseFailure : podmanFailure(what, process, options.timeoutMs)
-  return {failure, process, stats}
+  // When CRIU failed, its log says why; podman only names the file.
+  const logPath = ok ? undefined : criuLogPath(process.stderr)
+  const criuLog = logPath ? await readFile(logPath, 'utf8').catch(() => '') : ''
+  const failure = ok ? parseFailure : podmanFailure(what, process, options.timeoutMs, criuLog || undefined)
+  return {failure, parseUs, process, stats}
 }

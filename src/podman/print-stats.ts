@@ -60,7 +60,7 @@ export function parsePrintStats(operation: Operation, stdout: string): PodmanPri
     )
   }
 
-  const {errors, unknownFields} = validate(SCHEMA[operation], data)
+  const {errors, unknownFields} = validate(SCHEMA[operation], data, {reportUnknown: true})
   if (errors.length > 0) {
     throw new PodmanStatsError(
       'SCHEMA_VIOLATION',

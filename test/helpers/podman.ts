@@ -1,4 +1,5 @@
 import {execa} from 'execa'
+import {access} from 'node:fs/promises'
 
 /** Every container a test made carries this label, so cleanup can find them all. */
 export const TEST_LABEL = 'io.podman-stats.test=true'
@@ -29,4 +30,57 @@ export async function frozenCgroups(): Promise<string[]> {
     'grep -l -v THAWED /sys/fs/cgroup/freezer/libpod_parent/*/freezer.state 2>/dev/null || true',
   ])
   return String(result.stdout).split('\n').filter(Boolean)
+}
+
+let counter = 0
+
+/**
+ * Starts a labelled container running `script` under sh. The script should create /tmp/ready
+ * when its setup is done (e.g. memory allocated); this waits for that file.
+ */
+export async function startContainer(script: string, {waitReady = true} = {}): Promise<string> {
+  const name = `podman-stats-test-${process.pid}-${++counter}`
+  await podman('run', '--detach', '--label', TEST_LABEL, '--name', name, IMAGE, 'sh', '-c', script)
+  if (waitReady) {
+    const pid = await podman('container', 'inspect', '--format', '{{.State.Pid}}', name)
+    // Read through the container's root from the host: no exec, nothing added to the container.
+    await waitFor(
+      () =>
+        access(`/proc/${pid}/root/tmp/ready`).then(
+          () => true,
+          () => false,
+        ),
+      `${name} ready`,
+    )
+  }
+
+  return name
+}
+
+/** A script that holds `mib` MiB of anonymous memory in a shell variable, then idles. */
+export function holdMemory(mib: number): string {
+  return `x=$(head -c ${mib * 1024 * 1024} /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`
+}
+
+/** Polls `condition` until it holds; throws after `timeoutMs`. */
+export async function waitFor(
+  condition: () => Promise<boolean>,
+  what: string,
+  {everyMs = 100, timeoutMs = 30_000} = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    // eslint-disable-next-line no-await-in-loop -- polling: one probe after the other
+    if (await condition()) return
+    // eslint-disable-next-line no-await-in-loop
+    await new Promise((resolve) => {
+      setTimeout(resolve, everyMs)
+    })
+  }
+
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+export async function containerState(name: string): Promise<string> {
+  return podman('container', 'inspect', '--format', '{{.State.Status}}', name)
 }

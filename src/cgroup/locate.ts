@@ -1,0 +1,91 @@
+import {access, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {PodmanStatsError} from '../errors.js'
+import {cgroupRoot} from './mode.js'
+import {CgroupTarget} from './types.js'
+
+/** One line of /proc/PID/cgroup: "4:memory:/libpod_parent/libpod-<id>", "0::/<path>" for v2. */
+export interface ProcCgroupEntry {
+  /** Empty for the v2 line; "name=systemd" for named v1 hierarchies. */
+  controllers: string[]
+  hierarchyId: number
+  path: string
+}
+
+/** The v1 controllers a snapshot reads. */
+export const V1_CONTROLLERS = ['blkio', 'cpu', 'cpuacct', 'freezer', 'memory', 'pids'] as const
+
+export type V1Controller = (typeof V1_CONTROLLERS)[number]
+
+/** Where /proc is; tests point it at fixture trees of real and made-up process files. */
+export function procRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PODMAN_STATS_PROC_ROOT ?? '/proc'
+}
+
+/** Where sysfs is (for /sys/dev/block); tests point it at fixture trees. */
+export function sysRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PODMAN_STATS_SYS_ROOT ?? '/sys'
+}
+
+/** The lines of /proc/PID/cgroup; lines that are not "id:controllers:path" are skipped. */
+export function parseProcCgroup(text: string): ProcCgroupEntry[] {
+  const entries: ProcCgroupEntry[] = []
+  for (const line of text.split('\n')) {
+    // The path may itself hold ":", so only the first two separate fields.
+    const match = /^(\d+):([^:]*):(\/.*)$/.exec(line.trim())
+    if (match) {
+      entries.push({controllers: match[2].split(',').filter(Boolean), hierarchyId: Number(match[1]), path: match[3]})
+    }
+  }
+
+  return entries
+}
+
+/**
+ * The cgroup directories of the process `pid`, from /proc/PID/cgroup. A pure v2 host (cgroup.controllers
+ * at the root) uses the "0::" line; a v1 or hybrid host the line of each controller, whose mount
+ * directory is named after every controller co-mounted with it ("cpu,cpuacct") on some distributions.
+ */
+export async function locateCgroup(pid: number, root = cgroupRoot(), proc = procRoot()): Promise<CgroupTarget> {
+  const file = path.join(proc, String(pid), 'cgroup')
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new PodmanStatsError('CONTAINER_STATE', `cannot read ${file} (${error.code ?? error.message})`, {
+      suggestions: [`Check that process ${pid} still runs: the container may have stopped.`],
+    })
+  })
+  const entries = parseProcCgroup(text)
+
+  if (await exists(path.join(root, 'cgroup.controllers'))) {
+    const unified = entries.find((entry) => entry.hierarchyId === 0 && entry.controllers.length === 0)
+    if (!unified) throw notFound(`${file} has no "0::" line, though ${root} is a cgroup v2 mount`)
+    const dir = path.join(root, unified.path)
+    return {dirs: {unified: dir}, freezerFile: path.join(dir, 'cgroup.events'), version: 'v2'}
+  }
+
+  const found = await Promise.all(
+    V1_CONTROLLERS.map(async (controller) => {
+      const entry = entries.find((e) => e.controllers.includes(controller))
+      if (!entry) return
+      const joined = entry.controllers.join(',')
+      const mountDir = (await exists(path.join(root, joined))) ? joined : controller
+      return [controller, path.join(root, mountDir, entry.path)] as const
+    }),
+  )
+  const dirs: CgroupTarget['dirs'] = Object.fromEntries(found.filter((pair) => pair !== undefined))
+  if (!dirs.freezer) throw notFound(`${file} names no freezer cgroup`)
+  return {dirs, freezerFile: path.join(dirs.freezer, 'freezer.state'), version: 'v1'}
+}
+
+function notFound(message: string): PodmanStatsError {
+  return new PodmanStatsError('HOST_NOT_READY', message, {
+    suggestions: ['Run `podman-stats doctor` to check the cgroup layout.'],
+  })
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  )
+}

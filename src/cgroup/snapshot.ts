@@ -1,0 +1,217 @@
+import path from 'node:path'
+
+import {microsecondsBetween, monotonicNs} from '../time.js'
+import {procRoot, sysRoot, V1_CONTROLLERS, V1Controller} from './locate.js'
+import {CgroupFiles, compact, parseCgroupProcs, parsePids} from './parse-common.js'
+import {parseNetDev, parseProcStat, parseSchedstat, parseUeventDevname, summarizeProcesses} from './parse-proc.js'
+import {parseCpuV1, parseFreezerV1, parseIoV1, parseMemoryV1} from './parse-v1.js'
+import {parseCpuV2, parseFreezerV2, parseIoV2, parseMemoryV2} from './parse-v2.js'
+import {FileRead, tryRead, tryReadSync} from './read-file.js'
+import {CgroupSnapshot, CgroupTarget, ProcessInfo} from './types.js'
+
+/** Where /proc and /sys are; both default to the live ones (or PODMAN_STATS_PROC_ROOT / PODMAN_STATS_SYS_ROOT). */
+export interface SnapshotRoots {
+  proc: string
+  sys: string
+}
+
+export function snapshotRoots(env: NodeJS.ProcessEnv = process.env): SnapshotRoots {
+  return {proc: procRoot(env), sys: sysRoot(env)}
+}
+
+/**
+ * Reads the container's cgroup and processes. Two rounds of parallel reads: every controller file
+ * with cgroup.procs, then each listed process's files. Never throws for a file: what cannot be read
+ * is absent and said in `warnings`.
+ */
+export async function takeSnapshot(target: CgroupTarget, roots = snapshotRoots()): Promise<CgroupSnapshot> {
+  const takenAt = new Date().toISOString()
+  const start = monotonicNs()
+  const rounds = collect(target, roots)
+  let round = rounds.next()
+  while (!round.done) {
+    // eslint-disable-next-line no-await-in-loop -- a round reads the files the previous one named
+    round = rounds.next(await Promise.all(round.value.map((file) => tryRead(file))))
+  }
+
+  return {...round.value, readUs: microsecondsBetween(start, monotonicNs()), takenAt}
+}
+
+/**
+ * The same snapshot through blocking reads, for a worker thread that reads the instant a cgroup
+ * freezes: no event-loop turn between files.
+ */
+export function takeSnapshotSync(target: CgroupTarget, roots = snapshotRoots()): CgroupSnapshot {
+  const takenAt = new Date().toISOString()
+  const start = monotonicNs()
+  const rounds = collect(target, roots)
+  let round = rounds.next()
+  while (!round.done) round = rounds.next(round.value.map((file) => tryReadSync(file)))
+  return {...round.value, readUs: microsecondsBetween(start, monotonicNs()), takenAt}
+}
+
+/** A file a snapshot reads; `optional` files are ones some kernels lack, whose absence is no news. */
+interface Wanted {
+  name: string
+  optional?: boolean
+  path: string
+}
+
+const V1_FILES: Array<{controller: V1Controller; name: string; optional?: boolean}> = [
+  {controller: 'cpu', name: 'cpu.stat'},
+  {controller: 'cpuacct', name: 'cpuacct.usage'},
+  {controller: 'cpuacct', name: 'cpuacct.stat'},
+  {controller: 'memory', name: 'memory.usage_in_bytes'},
+  {controller: 'memory', name: 'memory.limit_in_bytes'},
+  {controller: 'memory', name: 'memory.max_usage_in_bytes'},
+  // Absent when the kernel runs without swap accounting.
+  {controller: 'memory', name: 'memory.memsw.usage_in_bytes', optional: true},
+  {controller: 'memory', name: 'memory.stat'},
+  // The throttle files and the legacy ones are read in the same round, to spare a round trip for
+  // a fallback that only old kernels need.
+  {controller: 'blkio', name: 'blkio.throttle.io_service_bytes', optional: true},
+  {controller: 'blkio', name: 'blkio.throttle.io_serviced', optional: true},
+  {controller: 'blkio', name: 'blkio.io_service_bytes', optional: true},
+  {controller: 'blkio', name: 'blkio.io_serviced', optional: true},
+  {controller: 'pids', name: 'pids.current'},
+  {controller: 'pids', name: 'pids.max'},
+  {controller: 'pids', name: 'pids.peak', optional: true},
+  {controller: 'freezer', name: 'freezer.state'},
+]
+
+const V2_FILES: Array<{name: string; optional?: boolean}> = [
+  {name: 'cpu.stat'},
+  {name: 'memory.current'},
+  {name: 'memory.max'},
+  {name: 'memory.peak', optional: true},
+  {name: 'memory.swap.current', optional: true},
+  {name: 'memory.stat'},
+  // Controllers not enabled in the parent's subtree_control have no files here.
+  {name: 'io.stat', optional: true},
+  {name: 'pids.current', optional: true},
+  {name: 'pids.max', optional: true},
+  {name: 'pids.peak', optional: true},
+  {name: 'cgroup.events'},
+  {name: 'cgroup.freeze', optional: true},
+  {name: 'cgroup.procs'},
+]
+
+/** The files to read in the directories the target has, and a warning for each directory it lacks. */
+function wantedFiles(target: CgroupTarget): {files: Wanted[]; warnings: string[]} {
+  const {dirs} = target
+  if (target.version === 'v2') {
+    const dir = dirs.unified
+    if (dir === undefined) return {files: [], warnings: ['no cgroup v2 directory for this container']}
+    return {files: V2_FILES.map((file) => ({...file, path: path.join(dir, file.name)})), warnings: []}
+  }
+
+  const files: Wanted[] = []
+  for (const {controller, name, optional} of V1_FILES) {
+    const dir = dirs[controller]
+    if (dir !== undefined) files.push({name, optional, path: path.join(dir, name)})
+  }
+
+  // Every v1 hierarchy lists the same processes; pids and freezer are the ones a container always has.
+  const procsDir = dirs.pids ?? dirs.freezer
+  if (procsDir !== undefined) files.push({name: 'cgroup.procs', path: path.join(procsDir, 'cgroup.procs')})
+  const absent = V1_CONTROLLERS.filter((controller) => dirs[controller] === undefined)
+  return {files, warnings: absent.map((controller) => `no ${controller} cgroup directory for this container`)}
+}
+
+/** Block device names by uevent path, kept for the life of the process: they do not change under a container. */
+const deviceNames = new Map<string, string | undefined>()
+
+type Snapshot = Omit<CgroupSnapshot, 'readUs' | 'takenAt'>
+
+/**
+ * The snapshot as a sequence of read rounds: it yields the paths it needs and is resumed with what
+ * reading them gave, so the async and the sync reader share every step but the reading.
+ * @yields the paths to read in the next round, in the order their results must come back
+ */
+function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[], Snapshot, FileRead[]> {
+  const wanted = wantedFiles(target)
+  const warnings = [...wanted.warnings]
+  const files: CgroupFiles = {}
+  const controllerReads = yield wanted.files.map((file) => file.path)
+  for (const [i, file] of wanted.files.entries()) {
+    files[file.name] = textOf(controllerReads[i], file.path, warnings, file.optional)
+  }
+
+  const v1 = target.version === 'v1'
+  const parsed = {
+    cpu: (v1 ? parseCpuV1 : parseCpuV2)(files),
+    freezer: v1 ? parseFreezerV1(files['freezer.state']) : parseFreezerV2(files),
+    io: (v1 ? parseIoV1 : parseIoV2)(files),
+    memory: (v1 ? parseMemoryV1 : parseMemoryV2)(files),
+    pids: parsePids(files),
+    procs: parseCgroupProcs(files['cgroup.procs']),
+  }
+  for (const part of Object.values(parsed)) warnings.push(...part.warnings)
+
+  // Second round: each process's stat and schedstat, the network of the first one, and the names
+  // of devices not seen before.
+  const pids = parsed.procs.value
+  const processFiles = pids.flatMap((pid) =>
+    ['stat', 'schedstat'].map((name) => path.join(roots.proc, String(pid), name)),
+  )
+  const netDev = pids.length > 0 ? [path.join(roots.proc, String(pids[0]), 'net/dev')] : []
+  const uevent = (device: string) => path.join(roots.sys, 'dev/block', device, 'uevent')
+  const unnamed = [...new Set(parsed.io.value.devices.map((d) => uevent(d.device)))].filter((f) => !deviceNames.has(f))
+  const reads = yield [...processFiles, ...netDev, ...unnamed]
+
+  const list: ProcessInfo[] = []
+  for (const [i, pid] of pids.entries()) {
+    const [statFile, schedstatFile] = processFiles.slice(i * 2, i * 2 + 2)
+    // A process that exited after the listing is simply not there.
+    const stat = textOf(reads[i * 2], statFile, warnings, true)
+    const info = stat === undefined ? undefined : take(parseProcStat(stat, statFile), warnings)
+    if (!info) continue
+    if (info.pid !== pid) warnings.push(`${statFile}: holds pid ${info.pid}`)
+    const schedstat = textOf(reads[i * 2 + 1], schedstatFile, warnings, true)
+    list.push(
+      compact({
+        ...info,
+        schedstat: schedstat === undefined ? undefined : take(parseSchedstat(schedstat, schedstatFile), warnings),
+      }),
+    )
+  }
+
+  const netText = netDev.length > 0 ? textOf(reads[processFiles.length], netDev[0], warnings, true) : undefined
+  const network = netText === undefined ? [] : take(parseNetDev(netText, netDev[0]), warnings)
+
+  for (const [i, file] of unnamed.entries()) {
+    const read = reads[processFiles.length + netDev.length + i]
+    if ('error' in read) warnings.push(`${file}: ${read.error}`)
+    else deviceNames.set(file, 'text' in read ? parseUeventDevname(read.text) : undefined)
+  }
+
+  const devices = parsed.io.value.devices.map((device) => {
+    const name = deviceNames.get(uevent(device.device))
+    return name === undefined ? device : {...device, name}
+  })
+
+  return compact({
+    cgroupVersion: target.version,
+    cpu: parsed.cpu.value,
+    freezer: parsed.freezer.value,
+    io: {devices},
+    memory: parsed.memory.value,
+    network,
+    pids: parsed.pids.value,
+    processes: summarizeProcesses(list),
+    warnings,
+  })
+}
+
+/** The text of a read, or undefined with a warning when it failed (or was missing and had to be there). */
+function textOf(read: FileRead, file: string, warnings: string[], optional = false): string | undefined {
+  if ('text' in read) return read.text
+  if ('error' in read) warnings.push(`${file}: ${read.error}`)
+  else if (!optional) warnings.push(`${file}: missing`)
+  return undefined
+}
+
+function take<T>(parsed: {value: T; warnings: string[]}, warnings: string[]): T {
+  warnings.push(...parsed.warnings)
+  return parsed.value
+}

@@ -1,0 +1,54 @@
+import {Flags, Interfaces} from '@oclif/core'
+
+import {PodmanFlagSpec} from './podman/flags.js'
+
+/** oclif flags for Podman's own, generated from the one table (src/podman/flags.ts). */
+export function podmanFlags(specs: readonly PodmanFlagSpec[]) {
+  // The table's flags are typed loosely; commands read their values through PodmanFlagValues.
+  const flags: Interfaces.FlagInput = {}
+  for (const spec of specs) {
+    const common = {char: spec.char, description: spec.description, helpGroup: 'PODMAN'}
+    const options = spec.options ? [...spec.options] : undefined
+    switch (spec.kind) {
+      case 'boolean': {
+        flags[spec.name] = Flags.boolean(common)
+        break
+      }
+
+      case 'multiple': {
+        flags[spec.name] = Flags.string({...common, multiple: true, options})
+        break
+      }
+
+      case 'string': {
+        flags[spec.name] = Flags.string({...common, options})
+        break
+      }
+    }
+  }
+
+  return flags
+}
+
+/** Flags of every command that runs podman. */
+export const runFlags = {
+  output: Flags.string({
+    char: 'o',
+    description: 'append each record to this JSON Lines file as soon as it is complete, failures included',
+  }),
+  timeout: Flags.integer({
+    default: 0,
+    description: 'stop podman (SIGTERM, then SIGKILL) after this many seconds; 0 waits for ever',
+    min: 0,
+  }),
+}
+
+/** Selecting containers as Podman does. */
+export const selectionFlags = {
+  all: Flags.boolean({
+    char: 'a',
+    description: 'every running container (checkpoint) or every checkpointed one (restore)',
+    exclusive: ['latest'],
+  }),
+  latest: Flags.boolean({char: 'l', description: 'the container created last', exclusive: ['all']}),
+}

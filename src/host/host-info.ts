@@ -1,0 +1,83 @@
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {detectCgroupLayout} from '../cgroup/mode.js'
+import {runProcess} from '../podman/exec.js'
+import {pageSize} from './page-size.js'
+import {which} from './probe.js'
+
+/** The host an operation ran on, as the record states it. */
+export interface HostInfo {
+  /** v1, hybrid (v1 controllers plus a cgroup2 mount) or v2. */
+  cgroup: string
+  criuVersion?: string
+  kernel: string
+  pageSize: number
+  podmanVersion?: string
+  runtime: {name: string; version?: string}
+}
+
+const CACHE_DIR = process.env.PODMAN_STATS_RUN_DIR ?? '/run/podman-stats'
+
+/**
+ * Versions cost three process starts (~35 ms), on every operation. They change only when a binary
+ * or the kernel does, so they are cached in /run (cleared at boot) under a key of the binaries'
+ * paths and modification times.
+ */
+export async function hostInfo(runtimeName: string): Promise<HostInfo> {
+  const [podmanPath, criuPath, runtimePath, layout, size] = await Promise.all([
+    which('podman'),
+    which('criu'),
+    which(runtimeName),
+    detectCgroupLayout(),
+    pageSize(),
+  ])
+  const key = [os.release(), await stamp(podmanPath), await stamp(criuPath), await stamp(runtimePath)].join('|')
+  const cacheFile = path.join(CACHE_DIR, `host-${runtimeName.replaceAll(/\W/g, '_')}.json`)
+  const cached = await readFile(cacheFile, 'utf8')
+    .then((text) => JSON.parse(text) as {key: string; versions: Versions})
+    .catch(() => {})
+  let versions = cached?.key === key ? cached.versions : undefined
+  if (!versions) {
+    versions = await readVersions(runtimeName)
+    await mkdir(CACHE_DIR, {recursive: true})
+      .then(() => writeFile(cacheFile, JSON.stringify({key, versions})))
+      .catch(() => {
+        // A cache that cannot be written only costs time.
+      })
+  }
+
+  return {
+    cgroup: layout.mode,
+    criuVersion: versions.criu,
+    kernel: os.release(),
+    pageSize: size,
+    podmanVersion: versions.podman,
+    runtime: {name: runtimeName, version: versions.runtime},
+  }
+}
+
+/** A binary's path and modification time: a new build or package changes it. */
+async function stamp(file?: string): Promise<string> {
+  return file ? `${file}@${(await stat(file).catch(() => {}))?.mtimeMs ?? 0}` : '-'
+}
+
+interface Versions {
+  criu?: string
+  podman?: string
+  runtime?: string
+}
+
+async function readVersions(runtimeName: string): Promise<Versions> {
+  const [podman, criu, runtime] = await Promise.all([
+    runProcess('podman', ['--version'], {timeoutMs: 10_000}),
+    runProcess('criu', ['--version'], {timeoutMs: 10_000}),
+    runProcess(runtimeName, ['--version'], {timeoutMs: 10_000}),
+  ])
+  return {
+    criu: /Version:\s*(\S+)/.exec(criu.stdout)?.[1],
+    podman: /version\s+(\S+)/.exec(podman.stdout)?.[1],
+    runtime: /version\s+(\S+)/.exec(runtime.stdout)?.[1],
+  }
+}

@@ -1,0 +1,198 @@
+import {FreezeWatcher, FreezeWatchResult, startFreezeWatcher} from '../cgroup/freeze-watcher.js'
+import {thawIfFrozen} from '../cgroup/freezer.js'
+import {locateCgroup} from '../cgroup/locate.js'
+import {takeSnapshot} from '../cgroup/snapshot.js'
+import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
+import {PodmanStatsError} from '../errors.js'
+import {PODMAN} from '../podman/exec.js'
+import {CHECKPOINT_FLAGS, podmanFlagArgs} from '../podman/flags.js'
+import {checkpointRefusal, ContainerInfo} from '../podman/inspect.js'
+import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
+import {buildRecord, OperationClock, timed} from '../report/build-record.js'
+import {FrozenObservation, OperationRecord} from '../report/record.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
+import {
+  OperationRequest,
+  OperationResult,
+  partition,
+  recoverAfterFailure,
+  requestOptions,
+  Started,
+  startOperation,
+} from './common.js'
+
+/** What every record of one podman call shares. */
+export interface RecordContext {
+  args: string[]
+  batch: number
+  host: OperationRecord['host']
+  options: OperationRecord['options']
+  phases: Omit<OperationRecord['phases'], 'totalUs'>
+  started: Started
+}
+
+/** One container on its way through a checkpoint. */
+interface Prepared {
+  before?: {snapshot: CgroupSnapshot; startNs: bigint}
+  info: ContainerInfo
+  target: CgroupTarget
+  warnings: string[]
+  watcher?: FreezeWatcher
+}
+
+/**
+ * Checkpoints containers in one podman call and returns one record per container: resolve,
+ * snapshot (`before`), watch the freezer (`frozen`), run podman, parse, merge, check.
+ */
+export async function checkpointContainers(request: OperationRequest): Promise<OperationResult> {
+  const started = startOperation()
+  const options = requestOptions(CHECKPOINT_FLAGS, request)
+  const resolveStart = monotonicNs()
+  const {failures, ready, records} = await partition('checkpoint', request, {options, started}, checkpointRefusal)
+  if (ready.length === 0) return {failures, records}
+
+  // Watchers start while the cgroups are located and the host described: both take tens of ms.
+  const [prepared, host] = await Promise.all([
+    Promise.all(ready.map((info) => prepare(info))),
+    started.host(ready[0].runtime),
+  ])
+  const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
+  const snapshotStart = monotonicNs()
+  await Promise.all(
+    prepared.map(async (p) => {
+      const startNs = monotonicNs()
+      p.before = {snapshot: await takeSnapshot(p.target), startNs}
+    }),
+  )
+  const snapshotUs = microsecondsBetween(snapshotStart, monotonicNs())
+
+  const args = printStatsArgs(
+    'checkpoint',
+    podmanFlagArgs(CHECKPOINT_FLAGS, request.podmanFlags),
+    prepared.map((p) => p.info.id),
+  )
+  const run = await runPrintStats('checkpoint', args, {signal: request.signal, timeoutMs: request.timeoutMs})
+  const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
+  await Promise.all(
+    prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
+  )
+
+  const phases = {
+    parseUs: run.parseUs,
+    podmanUs: microsecondsBetween(run.process.startedNs, run.process.endedNs),
+    resolveUs,
+    snapshotUs,
+  }
+  for (const [i, p] of prepared.entries()) {
+    const {error, record} = checkpointRecord(p, watched[i], run, {
+      args,
+      batch: prepared.length,
+      host,
+      options,
+      phases,
+      started,
+    })
+    if (error) failures.push(error)
+    records.push(record)
+  }
+
+  return {failures, records}
+}
+
+function checkpointRecord(
+  p: Prepared,
+  watched: FreezeWatchResult | undefined,
+  run: PrintStatsRun,
+  context: RecordContext,
+): {error?: PodmanStatsError; record: OperationRecord} {
+  const entry = run.stats?.containers?.find((e) => e.Id === p.info.id)
+  const error = entry ? undefined : (run.failure ?? missingEntry(p.info))
+  const clock: OperationClock = {
+    freezeNs: watched?.firstSeenNs,
+    podmanEndNs: run.process.endedNs,
+    podmanStartNs: run.process.startedNs,
+  }
+  const warnings = [...p.warnings, ...unknownFieldWarnings(run)]
+  if (entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
+  const record = buildRecord({
+    batch: context.batch,
+    cgroup: {
+      before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined,
+      frozen: frozenObservation(watched, clock),
+    },
+    command: [PODMAN, ...context.args],
+    container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
+    entry,
+    error,
+    host: context.host,
+    operation: 'checkpoint',
+    options: context.options,
+    phases: context.phases,
+    podmanDuration: run.stats?.podmanDuration,
+    startedAt: context.started.startedAt,
+    startNs: context.started.startNs,
+    warnings,
+  })
+  return {error, record}
+}
+
+export function unknownFieldWarnings(run: PrintStatsRun): string[] {
+  return (run.stats?.unknownFields ?? []).map(
+    (f) => `podman printed a field this tool does not know: ${f} (kept in podman's output only)`,
+  )
+}
+
+async function prepare(info: ContainerInfo): Promise<Prepared> {
+  const target = await locateCgroup(info.pid)
+  const warnings: string[] = []
+  let watcher: FreezeWatcher | undefined
+  try {
+    watcher = await startFreezeWatcher(target)
+  } catch (error) {
+    warnings.push(
+      `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`,
+    )
+  }
+
+  return {info, target, warnings, watcher}
+}
+
+/** After a successful dump the cgroup must be thawed (or gone); say so if it was not. */
+async function thawLeftFrozen(p: Prepared): Promise<void> {
+  const state = await thawIfFrozen(p.target).catch(() => {})
+  if (state === 'FROZEN' || state === 'FREEZING')
+    p.warnings.push(`the cgroup was still ${state} after podman exited; podman-stats thawed it`)
+}
+
+function frozenObservation(result: FreezeWatchResult | undefined, clock: OperationClock): FrozenObservation {
+  if (!result) return {caught: false, polls: 0, reason: 'the freezer was not watched'}
+  if (result.snapshot && result.firstSeenNs !== undefined && result.snapshotStartNs !== undefined) {
+    return {
+      caught: true,
+      detectionUncertaintyUs: microsecondsBetween(result.lastThawedBeforeNs ?? result.startedNs, result.firstSeenNs),
+      freezerAfterRead: result.stateAfterRead,
+      freezerState: result.state!,
+      observedFrozenUs: microsecondsBetween(result.firstSeenNs, result.lastSeenNs ?? result.firstSeenNs),
+      polls: result.polls,
+      snapshot: timed(result.snapshot, result.snapshotStartNs, clock),
+    }
+  }
+
+  const duration = result.endedNs === undefined ? 0 : microsecondsBetween(result.startedNs, result.endedNs)
+  const every = result.polls > 0 ? Math.round(duration / result.polls) : 0
+  return {
+    caught: false,
+    polls: result.polls,
+    reason: `no poll read FREEZING or FROZEN (${result.polls} polls, one every ${every} µs on average${result.error ? `; polling ended with ${result.error}` : ''}): the freeze was shorter than the polling interval, or the runtime did not use the cgroup freezer`,
+  }
+}
+
+function missingEntry(info: ContainerInfo): PodmanStatsError {
+  return new PodmanStatsError(
+    'BAD_OUTPUT',
+    `podman's statistics have no entry for container ${info.name} (${info.id.slice(0, 12)})`,
+    {
+      suggestions: ['Run the podman command by hand with --print-stats and compare.'],
+    },
+  )
+}

@@ -1,0 +1,200 @@
+import {thawIfFrozen} from '../cgroup/freezer.js'
+import {CgroupTarget} from '../cgroup/types.js'
+import {PodmanStatsError} from '../errors.js'
+import {HostInfo, hostInfo} from '../host/host-info.js'
+import {runPodman} from '../podman/exec.js'
+import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/flags.js'
+import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
+import {Operation} from '../podman/print-stats.js'
+import {buildRecord} from '../report/build-record.js'
+import {OperationRecord} from '../report/record.js'
+import {monotonicNs} from '../time.js'
+
+export interface OperationRequest {
+  /** Every running container (checkpoint) or every one holding a checkpoint (restore). */
+  all?: boolean
+  /** Names or ids as the user gave them. */
+  inputs: string[]
+  latest?: boolean
+  /** Podman's own flags by Podman's names (src/podman/flags.ts). */
+  podmanFlags: PodmanFlagValues
+  /** Aborting forwards SIGINT to podman and waits for it. */
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface OperationResult {
+  /** One per container that failed, in the order of the records. */
+  failures: PodmanStatsError[]
+  /** One per container, failed ones included. */
+  records: OperationRecord[]
+}
+
+export type Started = ReturnType<typeof startOperation>
+
+/** The moment an operation starts, and what every record of it shares. */
+export function startOperation() {
+  const startNs = monotonicNs()
+  const startedAt = new Date().toISOString()
+  const hosts = new Map<string, Promise<HostInfo>>()
+  const host = (runtime: string) => {
+    let info = hosts.get(runtime)
+    if (!info) {
+      info = hostInfo(runtime)
+      hosts.set(runtime, info)
+    }
+
+    return info
+  }
+
+  return {
+    /** A record for a container that never reached podman (not found, wrong state). */
+    async failedRecord(
+      operation: Operation,
+      {
+        error,
+        info,
+        input,
+        options,
+      }: {error: PodmanStatsError; info?: ContainerInfo; input: string; options: OperationRecord['options']},
+    ): Promise<OperationRecord> {
+      return buildRecord({
+        batch: 1,
+        cgroup: {},
+        command: ['podman'],
+        container: info ? {id: info.id, image: info.image, input, name: info.name} : {input},
+        error,
+        host: await host(info?.runtime ?? 'unknown'),
+        operation,
+        options,
+        phases: {},
+        startedAt,
+        startNs,
+        warnings: [],
+      })
+    },
+    host,
+    startedAt,
+    startNs,
+  }
+}
+
+/** Podman's flags a request used, under Podman's names, selection flags included. */
+export function requestOptions(
+  specs: readonly PodmanFlagSpec[],
+  request: OperationRequest,
+): OperationRecord['options'] {
+  const options = recordedOptions(specs, request.podmanFlags)
+  if (request.all) options.all = true
+  if (request.latest) options.latest = true
+  return options
+}
+
+export interface Partitioned {
+  failures: PodmanStatsError[]
+  /** Containers that can go to podman, in the order given. */
+  ready: ContainerInfo[]
+  /** Records of the containers refused before podman (not found, wrong state). */
+  records: OperationRecord[]
+}
+
+/**
+ * Resolves the request's containers and splits them into those podman can take and those it
+ * cannot, each of the latter with its failed record: one missing name does not stop the rest.
+ */
+export async function partition(
+  operation: Operation,
+  request: OperationRequest,
+  context: {options: OperationRecord['options']; started: Started},
+  refusalOf: (info: ContainerInfo) => PodmanStatsError | undefined,
+): Promise<Partitioned> {
+  const result: Partitioned = {failures: [], ready: [], records: []}
+  for (const [input, resolved] of await resolveSelection(operation, request)) {
+    const info = resolved instanceof PodmanStatsError ? undefined : resolved
+    const refusal = info ? refusalOf(info) : (resolved as PodmanStatsError)
+    if (refusal) {
+      result.failures.push(refusal)
+      result.records.push(
+        // eslint-disable-next-line no-await-in-loop -- records keep the order of the inputs
+        await context.started.failedRecord(operation, {error: refusal, info, input, options: context.options}),
+      )
+    } else result.ready.push(info!)
+  }
+
+  return result
+}
+
+/** The containers a request names, each resolved or with the error that says why not. */
+export async function resolveSelection(
+  operation: Operation,
+  request: OperationRequest,
+): Promise<Map<string, ContainerInfo | PodmanStatsError>> {
+  if (!request.all && !request.latest) {
+    if (request.inputs.length === 0) {
+      throw new PodmanStatsError('CONTAINER_NOT_FOUND', 'no container given', {
+        suggestions: ['Name one or more containers, or use --all or --latest.'],
+      })
+    }
+
+    return inspectContainers(request.inputs, {signal: request.signal})
+  }
+
+  const listArgs = request.latest
+    ? ['ps', '--all', '--latest', '--format', '{{.ID}}']
+    : ['ps', '--all', '--format', '{{.ID}}']
+  const list = await runPodman(listArgs, {signal: request.signal})
+  const ids = list.stdout.split('\n').filter(Boolean)
+  const resolved = ids.length > 0 ? await inspectContainers(ids, {signal: request.signal}) : new Map()
+  if (request.latest) return resolved
+  // --all takes the containers the operation applies to, as Podman's own --all does.
+  const wanted = (c: ContainerInfo) =>
+    operation === 'checkpoint' ? c.status === 'running' : holdsCheckpoint(c) && c.status !== 'running'
+  const selected = new Map([...resolved].filter(([, c]) => !(c instanceof PodmanStatsError) && wanted(c)))
+  if (selected.size === 0) {
+    throw new PodmanStatsError(
+      'CONTAINER_STATE',
+      operation === 'checkpoint' ? 'no container is running' : 'no container holds a checkpoint',
+      {
+        suggestions: ['List containers with `podman ps -a`.'],
+      },
+    )
+  }
+
+  return selected
+}
+
+/**
+ * After podman failed, timed out or was interrupted: a container must not stay frozen or
+ * paused. Thaws the cgroup if CRIU left it frozen, unpauses a container podman left paused, and
+ * says in the record what it found.
+ */
+export async function recoverAfterFailure(
+  info: ContainerInfo,
+  target: CgroupTarget | undefined,
+  warnings: string[],
+): Promise<void> {
+  if (target) {
+    const state = await thawIfFrozen(target).catch(() => {})
+    if (state === 'FROZEN' || state === 'FREEZING')
+      warnings.push(`the cgroup was left ${state}; podman-stats thawed it`)
+  }
+
+  const after = (await inspectContainers([info.id])).get(info.id)
+  if (!after || after instanceof PodmanStatsError) {
+    warnings.push('after the failure the container no longer exists')
+    return
+  }
+
+  if (after.status === 'paused') {
+    const unpause = await runPodman(['unpause', info.id])
+    warnings.push(
+      unpause.exitCode === 0
+        ? 'the container was left paused; podman-stats unpaused it'
+        : `the container was left paused and could not be unpaused: ${unpause.stderr.trim()}`,
+    )
+  }
+
+  warnings.push(
+    `after the failure the container is ${after.status === 'paused' ? 'running again' : after.status}${holdsCheckpoint(after) ? ' and holds a checkpoint' : ''}`,
+  )
+}

@@ -1,0 +1,165 @@
+import {locateCgroup} from '../cgroup/locate.js'
+import {takeSnapshot} from '../cgroup/snapshot.js'
+import {CgroupTarget} from '../cgroup/types.js'
+import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
+import {PODMAN} from '../podman/exec.js'
+import {podmanFlagArgs, RESTORE_FLAGS} from '../podman/flags.js'
+import {ContainerInfo, inspectContainers, restoreRefusal} from '../podman/inspect.js'
+import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
+import {buildRecord, OperationClock, timed} from '../report/build-record.js'
+import {OperationRecord, TimedSnapshot} from '../report/record.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
+import {RecordContext, unknownFieldWarnings} from './checkpoint.js'
+import {
+  OperationRequest,
+  OperationResult,
+  partition,
+  recoverAfterFailure,
+  requestOptions,
+  startOperation,
+} from './common.js'
+
+/** A restored container as seen right after podman exited. */
+interface Restored {
+  after?: TimedSnapshot
+  info?: ContainerInfo
+  target?: CgroupTarget
+  warnings: string[]
+}
+
+/**
+ * Restores containers in one podman call (in place, or one from an --import archive) and returns
+ * one record per container, with a snapshot of each restored container's cgroup right after.
+ */
+export async function restoreContainers(request: OperationRequest): Promise<OperationResult> {
+  const started = startOperation()
+  const options = requestOptions(RESTORE_FLAGS, request)
+  const archive = typeof request.podmanFlags.import === 'string' ? request.podmanFlags.import : undefined
+  const resolveStart = monotonicNs()
+  // An archive names no existing container: what it restored is known from podman's output.
+  const {failures, ready, records} = archive
+    ? {failures: [] as PodmanStatsError[], ready: [] as ContainerInfo[], records: [] as OperationRecord[]}
+    : await partition('restore', request, {options, started}, restoreRefusal)
+  if (!archive && ready.length === 0) return {failures, records}
+  const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
+
+  const args = printStatsArgs(
+    'restore',
+    podmanFlagArgs(RESTORE_FLAGS, request.podmanFlags),
+    ready.map((c) => c.id),
+  )
+  const run = await runPrintStats('restore', args, {signal: request.signal, timeoutMs: request.timeoutMs})
+  const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
+  const afterStart = monotonicNs()
+  const restored = await snapshotRestored(
+    (run.stats?.containers ?? []).map((e) => e.Id),
+    clock,
+  )
+  const afterSnapshotUs = microsecondsBetween(afterStart, monotonicNs())
+  const runtime = ready[0]?.runtime ?? runtimeOf(restored)
+  const context: RecordContext = {
+    args,
+    batch: Math.max(ready.length, run.stats?.containers?.length ?? 0, 1),
+    host: await started.host(runtime),
+    options,
+    phases: {
+      afterSnapshotUs,
+      parseUs: run.parseUs,
+      podmanUs: microsecondsBetween(run.process.startedNs, run.process.endedNs),
+      resolveUs,
+    },
+    started,
+  }
+
+  const subjects = subjectsOf(archive, ready, run, restored)
+  for (const subject of subjects) {
+    // eslint-disable-next-line no-await-in-loop -- records keep the order of the containers
+    const {error, record} = await restoreRecord(subject, restored.get(subject.id), run, context)
+    if (error) failures.push(error)
+    records.push(record)
+  }
+
+  return {failures, records}
+}
+
+interface Subject {
+  id: string
+  info?: ContainerInfo
+  input: string
+}
+
+/** In place: one record per container asked for. From an archive: one per container restored, at least one. */
+function subjectsOf(
+  archive: string | undefined,
+  ready: ContainerInfo[],
+  run: PrintStatsRun,
+  restored: Map<string, Restored>,
+): Subject[] {
+  if (!archive) return ready.map((info) => ({id: info.id, info, input: info.input}))
+  const entries = run.stats?.containers ?? []
+  return entries.length > 0
+    ? entries.map((e) => ({id: e.Id, info: restored.get(e.Id)?.info, input: archive}))
+    : [{id: '', input: archive}]
+}
+
+function runtimeOf(restored: Map<string, Restored>): string {
+  for (const r of restored.values()) if (r.info) return r.info.runtime
+  return 'unknown'
+}
+
+/** Inspects the restored containers (one podman call) and reads each one's cgroup. */
+async function snapshotRestored(ids: string[], clock: OperationClock): Promise<Map<string, Restored>> {
+  const inspected = ids.length > 0 ? await inspectContainers(ids) : new Map<string, ContainerInfo | PodmanStatsError>()
+  const restored = new Map<string, Restored>()
+  await Promise.all(
+    ids.map(async (id) => {
+      const info = inspected.get(id)
+      if (!info || isPodmanStatsError(info) || info.pid === 0) {
+        restored.set(id, {warnings: ['the restored container could not be inspected; no after snapshot']})
+        return
+      }
+
+      const target = await locateCgroup(info.pid)
+      const startNs = monotonicNs()
+      restored.set(id, {after: timed(await takeSnapshot(target), startNs, clock), info, target, warnings: []})
+    }),
+  )
+  return restored
+}
+
+async function restoreRecord(
+  subject: Subject,
+  restored: Restored | undefined,
+  run: PrintStatsRun,
+  context: RecordContext,
+): Promise<{error?: PodmanStatsError; record: OperationRecord}> {
+  const entry = run.stats?.containers?.find((e) => e.Id === subject.id)
+  const error = entry ? undefined : (run.failure ?? missingEntry(subject.input))
+  const warnings = [...(restored?.warnings ?? []), ...unknownFieldWarnings(run)]
+  if (error && subject.info) await recoverAfterFailure(subject.info, restored?.target, warnings)
+  if (entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
+  const info = subject.info ?? restored?.info
+  const record = buildRecord({
+    batch: context.batch,
+    cgroup: {after: restored?.after},
+    command: [PODMAN, ...context.args],
+    container: info ? {id: info.id, image: info.image, input: subject.input, name: info.name} : {input: subject.input},
+    entry,
+    error,
+    host: context.host,
+    operation: 'restore',
+    options: context.options,
+    phases: context.phases,
+    podmanDuration: run.stats?.podmanDuration,
+    startedAt: context.started.startedAt,
+    startNs: context.started.startNs,
+    warnings,
+  })
+  return {error, record}
+}
+
+function missingEntry(input: string): PodmanStatsError {
+  return new PodmanStatsError('BAD_OUTPUT', `podman's statistics have no entry for ${input}`, {
+    suggestions: ['Run the podman command by hand with --print-stats and compare.'],
+  })
+}

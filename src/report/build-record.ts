@@ -1,0 +1,122 @@
+import {CgroupSnapshot} from '../cgroup/types.js'
+import {PodmanStatsError} from '../errors.js'
+import {HostInfo} from '../host/host-info.js'
+import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
+import {validate} from '../schemas.js'
+import {microsecondsBetween} from '../time.js'
+import {deriveCriuValues, runChecks} from './checks.js'
+import {OperationRecord, Phases, TimedSnapshot} from './record.js'
+
+/** Monotonic moments an operation's snapshots are placed against. */
+export interface OperationClock {
+  freezeNs?: bigint
+  podmanEndNs?: bigint
+  podmanStartNs: bigint
+}
+
+/** A snapshot with where it sits in time: before or after podman's start, the freeze, podman's exit. */
+export function timed(snapshot: CgroupSnapshot, startNs: bigint, clock: OperationClock): TimedSnapshot {
+  return {
+    ...snapshot,
+    timing: {
+      relativeToFreezeUs: clock.freezeNs === undefined ? undefined : signedMicroseconds(clock.freezeNs, startNs),
+      relativeToPodmanExitUs:
+        clock.podmanEndNs === undefined ? undefined : signedMicroseconds(clock.podmanEndNs, startNs),
+      relativeToPodmanStartUs: signedMicroseconds(clock.podmanStartNs, startNs),
+    },
+  }
+}
+
+function signedMicroseconds(fromNs: bigint, toNs: bigint): number {
+  return toNs >= fromNs ? microsecondsBetween(fromNs, toNs) : -microsecondsBetween(toNs, fromNs)
+}
+
+export interface RecordParts {
+  batch: number
+  cgroup: OperationRecord['cgroup']
+  command: string[]
+  container: OperationRecord['container']
+  /** This container's entry in podman's output, when there is one. */
+  entry?: PodmanContainerStatistics
+  error?: PodmanStatsError
+  host: HostInfo
+  operation: Operation
+  options: OperationRecord['options']
+  phases: Omit<Phases, 'totalUs'>
+  /** podman_*_duration, shared by the batch. */
+  podmanDuration?: number
+  startedAt: string
+  startNs: bigint
+  warnings: string[]
+}
+
+/**
+ * Merges what was measured into a record, adds derived values and checks, and validates it:
+ * a record that fails its own schema is a bug, reported as such rather than printed.
+ */
+export function buildRecord(parts: RecordParts): OperationRecord {
+  const {entry, error, operation} = parts
+  const podman: OperationRecord['podman'] = {}
+  if (parts.podmanDuration !== undefined && (entry || !error))
+    podman[`podman_${operation}_duration`] = parts.podmanDuration
+  const runtime = operation === 'checkpoint' ? entry?.runtime_checkpoint_duration : entry?.runtime_restore_duration
+  if (runtime !== undefined) podman[`runtime_${operation}_duration`] = runtime
+  const statistics = entry?.criu_statistics ?? null
+  const criu: OperationRecord['criu'] = {
+    derived: deriveCriuValues(statistics, parts.host.pageSize),
+    source: statistics ? 'podman' : 'none',
+    statistics,
+  }
+  const warnings = [...parts.warnings]
+  if (entry && !statistics)
+    warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
+  const outcome = error ? (error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok'
+  const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, podman}
+  const checks = outcome === 'ok' ? runChecks(partial) : []
+  for (const failed of checks.filter((c) => c.outcome === 'fail'))
+    warnings.push(`check failed: ${failed.check} (${failed.detail})`)
+  const record: OperationRecord = {
+    batch: {containers: parts.batch},
+    cgroup: parts.cgroup,
+    checks,
+    command: parts.command,
+    container: parts.container,
+    criu,
+    error: error
+      ? {code: error.code, exitCode: error.exitCode, message: error.message, stderr: error.stderr || undefined}
+      : undefined,
+    host: parts.host,
+    operation,
+    options: parts.options,
+    outcome,
+    phases: {...parts.phases, totalUs: microsecondsBetween(parts.startNs, process.hrtime.bigint())},
+    podman,
+    recordVersion: 1,
+    startedAt: parts.startedAt,
+    warnings,
+  }
+  const clean = withoutUndefined(record)
+  const {errors} = validate('record', clean)
+  if (errors.length > 0) {
+    throw new PodmanStatsError(
+      'UNEXPECTED',
+      `the record for ${parts.container.input} does not match record.schema.json: ${errors.join('; ')}`,
+      {
+        suggestions: ['This is a bug in podman-stats; report it with the podman command and its output.'],
+      },
+    )
+  }
+
+  return clean
+}
+
+/** The record as it will be printed: JSON has no undefined, so an absent value leaves no key. */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutUndefined(v)) as T
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v)]),
+  ) as T
+}

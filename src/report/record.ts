@@ -1,0 +1,107 @@
+import {CgroupSnapshot} from '../cgroup/types.js'
+import {HostInfo} from '../host/host-info.js'
+import {CriuStatistics, Operation} from '../podman/print-stats.js'
+
+/**
+ * One container's checkpoint or restore, everything measured about it: the tool's own phases,
+ * Podman's and CRIU's figures, cgroup snapshots, checks. Valid against schemas/record.schema.json
+ * before it is printed or written. docs/statistics.md explains every field.
+ */
+export interface OperationRecord {
+  /** Several containers in one podman call share its process and its podman_*_duration. */
+  batch: {containers: number}
+  cgroup: {
+    /** restore: the restored container, right after podman exited. */
+    after?: TimedSnapshot
+    /** checkpoint: just before podman was started. */
+    before?: TimedSnapshot
+    /** checkpoint: read the moment the freezer showed the cgroup freezing or frozen, or why not. */
+    frozen?: FrozenObservation
+  }
+  checks: CheckResult[]
+  /** podman's argument vector, as run (no shell). */
+  command: string[]
+  container: {id?: string; image?: string; input: string; name?: string}
+  criu: {
+    /** Values computed from CRIU's, named as such: bytes = pages × page size. */
+    derived: Record<string, number>
+    /** Where `statistics` came from. */
+    source: 'none' | 'podman'
+    /** CRIU's statistics in CRIU's names and units (µs, pages); null when there were none. */
+    statistics: CriuStatistics | null
+  }
+  /** Present when the operation did not succeed for this container. */
+  error?: {code: string; exitCode: number; message: string; stderr?: string}
+  host: HostInfo
+  operation: Operation
+  /** Podman's flags as given, under Podman's names. */
+  options: Record<string, boolean | string | string[]>
+  outcome: 'failed' | 'interrupted' | 'ok'
+  /** Phases the tool timed itself with a monotonic clock, µs. */
+  phases: Phases
+  /** Podman's own durations for this container, under Podman's names, µs. */
+  podman: Partial<Record<PodmanDurationName, number>>
+  recordVersion: 1
+  /** Wall-clock start of the operation (ISO 8601). */
+  startedAt: string
+  warnings: string[]
+}
+
+export type PodmanDurationName =
+  'podman_checkpoint_duration' | 'podman_restore_duration' | 'runtime_checkpoint_duration' | 'runtime_restore_duration'
+
+export interface Phases {
+  /** restore: locating and reading the restored container's cgroup. */
+  afterSnapshotUs?: number
+  /** Parsing and validating podman's output. */
+  parseUs?: number
+  /** The podman process, from spawn to exit. */
+  podmanUs?: number
+  /** `podman container inspect` and locating the cgroup. */
+  resolveUs?: number
+  /** checkpoint: the `before` snapshot. */
+  snapshotUs?: number
+  /** From the command's start to the record. */
+  totalUs: number
+}
+
+export interface SnapshotTiming {
+  /** µs from the freeze (first poll reading FREEZING/FROZEN) to the snapshot's start; negative before it. */
+  relativeToFreezeUs?: number
+  /** µs from podman's exit to the snapshot's start. */
+  relativeToPodmanExitUs?: number
+  /** µs from podman's start to the snapshot's start; negative before it. */
+  relativeToPodmanStartUs: number
+}
+
+export type TimedSnapshot = CgroupSnapshot & {timing: SnapshotTiming}
+
+export type FrozenObservation =
+  | {
+      caught: false
+      /** Polls of the freezer file during the podman run. */
+      polls: number
+      /** Why there is no snapshot, in words. */
+      reason: string
+    }
+  | {
+      caught: true
+      /** µs between the last poll reading THAWED and the first reading the freeze: when it began is known to this much. */
+      detectionUncertaintyUs: number
+      /** The freezer read again right after the snapshot: THAWED means CRIU thawed the cgroup during the reading (the tasks stay stopped under ptrace). */
+      freezerAfterRead?: 'FREEZING' | 'FROZEN' | 'THAWED'
+      /** The state read: FREEZING (v1, CRIU still freezing) or FROZEN. */
+      freezerState: 'FREEZING' | 'FROZEN'
+      /** µs from the first to the last poll that read the freeze: a lower bound of how long the cgroup stayed frozen. */
+      observedFrozenUs: number
+      polls: number
+      snapshot: TimedSnapshot
+    }
+
+export interface CheckResult {
+  /** What the check compares, e.g. "memdump_time >= memwrite_time". */
+  check: string
+  /** The values compared, in words. */
+  detail: string
+  outcome: 'fail' | 'pass' | 'skip'
+}

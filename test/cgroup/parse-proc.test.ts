@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict'
+
+import {
+  parseNetDev,
+  parseProcStat,
+  parseSchedstat,
+  parseUeventDevname,
+  summarizeProcesses,
+} from '../../src/cgroup/parse-proc.js'
+import {fixture} from '../helpers/fixtures.js'
+
+const STAT_TAIL = '27087 27087 0 -1 4194560 3062 418 1 0 2 3 3 0 20 0 1 0 124956 2322432 324 18446744073709551615'
+
+describe('/proc parsers', () => {
+  it('reads pid, comm and state from /proc/PID/stat', () => {
+    assert.deepEqual(parseProcStat(fixture('cgroup-v1/proc/27792/stat')), {
+      value: {comm: 'sleep', pid: 27_792, state: 'S'},
+      warnings: [],
+    })
+  })
+
+  it('takes the state after the last ")", whatever the comm holds', () => {
+    assert.deepEqual(parseProcStat(`68 (tricky) R (x) S 67 ${STAT_TAIL}\n`).value, {
+      comm: 'tricky) R (x',
+      pid: 68,
+      state: 'S',
+    })
+    assert.deepEqual(parseProcStat(`5 (a b) ) ) t 1 ${STAT_TAIL}\n`).value, {comm: 'a b) ) ', pid: 5, state: 't'})
+    assert.deepEqual(parseProcStat(`7 () D 1 ${STAT_TAIL}`).value, {comm: '', pid: 7, state: 'D'})
+  })
+
+  it('warns about a stat line it cannot read, naming the file', () => {
+    assert.deepEqual(parseProcStat('', '/proc/9/stat'), {value: undefined, warnings: ['/proc/9/stat: unreadable ""']})
+    assert.equal(parseProcStat('12 sleep S 1').value, undefined)
+    assert.equal(parseProcStat('x (sleep) S 1').value, undefined)
+    assert.equal(parseProcStat('12 (sleep)').value, undefined)
+  })
+
+  it('reads /proc/PID/schedstat in µs', () => {
+    assert.deepEqual(parseSchedstat('62799846 16027323 630\n'), {
+      value: {runUs: 62_799, timeslices: 630, waitUs: 16_027},
+      warnings: [],
+    })
+    assert.deepEqual(parseSchedstat('1 2\n', 'schedstat'), {
+      value: undefined,
+      warnings: ['schedstat: unreadable "1 2"'],
+    })
+  })
+
+  it('reads bytes and packets per interface from /proc/PID/net/dev', () => {
+    assert.deepEqual(parseNetDev(fixture('cgroup-v1/proc/27776/net/dev')), {
+      value: [
+        {interface: 'lo', rxBytes: 0, rxPackets: 0, txBytes: 0, txPackets: 0},
+        {interface: 'eth0', rxBytes: 1610, rxPackets: 19, txBytes: 656, txPackets: 8},
+      ],
+      warnings: [],
+    })
+  })
+
+  it('reads a net/dev line with no space after the colon, and warns about a short one', () => {
+    const header = 'Inter-|   Receive\n face |bytes    packets\n'
+    const parsed = parseNetDev(`${header}eth0:123 4 0 0 0 0 0 0 567 8 0 0 0 0 0 0\n  eth1: 1 2 3\n`, '/proc/1/net/dev')
+    assert.deepEqual(parsed, {
+      value: [{interface: 'eth0', rxBytes: 123, rxPackets: 4, txBytes: 567, txPackets: 8}],
+      warnings: ['/proc/1/net/dev: unreadable line "eth1: 1 2 3"'],
+    })
+    assert.deepEqual(parseNetDev(''), {value: [], warnings: []})
+  })
+
+  it('reads the device name from a uevent file', () => {
+    assert.equal(parseUeventDevname(fixture('cgroup-v1/sys/dev/block/254:0/uevent')), 'vda')
+    assert.equal(parseUeventDevname('MAJOR=7\nMINOR=0\n'), undefined)
+  })
+
+  it('counts states by proc(5) letter and sums run delays', () => {
+    const list = ['R', 'S', 'S', 'D', 'T', 't', 't', 'Z', 'I', 'X'].map((state, i) => ({
+      comm: 'p',
+      pid: i + 1,
+      state,
+      ...(i < 3 && {schedstat: {runUs: 1, timeslices: 1, waitUs: 100 * (i + 1)}}),
+    }))
+    const summary = summarizeProcesses(list)
+    assert.deepEqual(summary.states, {
+      idle: 1,
+      other: 1,
+      running: 1,
+      sleeping: 2,
+      stopped: 1,
+      tracingStop: 2,
+      uninterruptible: 1,
+      zombie: 1,
+    })
+    assert.equal(summary.totalWaitUs, 600)
+    assert.equal(summary.list, list)
+  })
+})

@@ -1,0 +1,302 @@
+import {execa} from 'execa'
+import assert from 'node:assert/strict'
+import {mkdtemp, readFile, stat} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {OperationRecord} from '../../src/report/record.js'
+import {validate} from '../../src/schemas.js'
+import {json, runCli} from '../helpers/cli.js'
+import {
+  containerState,
+  frozenCgroups,
+  holdMemory,
+  podman,
+  removeTestContainers,
+  startContainer,
+  waitFor,
+} from '../helpers/podman.js'
+
+const MIB = 1024 * 1024
+
+/** The records a --json run printed, each checked against the record schema. */
+function records(result: Awaited<ReturnType<typeof runCli>>): OperationRecord[] {
+  const list = json<OperationRecord[]>(result)
+  for (const record of list)
+    assert.deepEqual(validate('record', record).errors, [], `record of ${record.container.input} is invalid`)
+  return list
+}
+
+function assertCheckpointFigures(record: OperationRecord): void {
+  assert.equal(record.outcome, 'ok', record.error?.message)
+  for (const phase of ['resolveUs', 'snapshotUs', 'podmanUs', 'parseUs', 'totalUs'] as const) {
+    assert.ok(record.phases[phase]! > 0, `phase ${phase}`)
+  }
+
+  const podmanDuration = record.podman.podman_checkpoint_duration!
+  const runtime = record.podman.runtime_checkpoint_duration!
+  const criu = record.criu.statistics!
+  // Podman's duration is measured inside the podman process the tool timed.
+  assert.ok(podmanDuration < record.phases.podmanUs!, `podman ${podmanDuration} < process ${record.phases.podmanUs}`)
+  assert.ok(runtime < podmanDuration && criu.frozen_time! < runtime, 'podman > runtime > frozen_time')
+  assert.ok(criu.pages_written! > 0 && criu.memdump_time! >= criu.memwrite_time!)
+  assert.equal(record.criu.derived.pages_written_bytes, criu.pages_written! * record.host.pageSize)
+  assert.ok(
+    record.checks.length >= 4 && record.checks.every((c) => c.outcome === 'pass'),
+    JSON.stringify(record.checks),
+  )
+}
+
+describe('checkpoint and restore', () => {
+  describe('on real containers (real Podman and CRIU)', () => {
+    afterEach(removeTestContainers)
+
+    it('checkpoints and restores a container holding 64 MiB, with every phase, figure and snapshot', async () => {
+      const name = await startContainer(holdMemory(64))
+      const checkpointed = records(await runCli(['checkpoint', name, '--json']))
+      assert.equal(checkpointed.length, 1)
+      const [record] = checkpointed
+      assertCheckpointFigures(record)
+      assert.equal(record.container.name, name)
+      assert.equal(await containerState(name), 'exited')
+      // 64 MiB held in the shell, so at least that much charged before the freeze and dumped.
+      assert.ok(
+        record.cgroup.before!.memory.usageBytes! >= 64 * MIB,
+        `before: ${record.cgroup.before!.memory.usageBytes}`,
+      )
+      assert.ok(record.criu.derived.pages_written_bytes! >= 64 * MIB)
+      assert.ok(record.cgroup.before!.timing.relativeToPodmanStartUs < 0, 'before is taken before podman starts')
+      assert.ok(record.cgroup.before!.processes.list.some((p) => p.comm === 'sleep' || p.comm === 'sh'))
+      const {frozen} = record.cgroup
+      assert.ok(frozen, 'the freezer was watched')
+      if (frozen.caught) {
+        // Read while CRIU held the tasks: the same processes, the same memory.
+        assert.ok(frozen.snapshot.memory.usageBytes! >= 64 * MIB)
+        assert.equal(frozen.snapshot.processes.list.length, record.cgroup.before!.processes.list.length)
+        assert.ok(frozen.freezerAfterRead, 'the freezer was read again after the snapshot')
+        assert.ok(frozen.snapshot.timing.relativeToFreezeUs! >= 0 && frozen.snapshot.timing.relativeToPodmanStartUs > 0)
+        assert.ok(record.cgroup.before!.timing.relativeToFreezeUs! < 0)
+      } else {
+        assert.match(frozen.reason, /no poll read FREEZING or FROZEN \(\d+ polls/)
+      }
+
+      const restoredList = records(await runCli(['restore', name, '--json']))
+      const restored = restoredList[0]
+      assert.equal(restored.outcome, 'ok', restored.error?.message)
+      assert.equal(restored.container.id, record.container.id)
+      assert.ok(restored.podman.podman_restore_duration! > restored.podman.runtime_restore_duration!)
+      assert.ok(
+        restored.criu.derived.pages_restored_bytes! >= 64 * MIB,
+        `restored ${restored.criu.derived.pages_restored_bytes}`,
+      )
+      const after = restored.cgroup.after!
+      assert.ok(after.memory.usageBytes! >= 64 * MIB, `after: ${after.memory.usageBytes}`)
+      assert.ok(after.timing.relativeToPodmanExitUs! >= 0)
+      assert.equal(after.processes.list.length, record.cgroup.before!.processes.list.length)
+      assert.equal(await containerState(name), 'running')
+    })
+
+    it('exports with zstd and imports the archive into a new container', async () => {
+      const name = await startContainer(holdMemory(8))
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-'))
+      const archive = path.join(dir, 'ckpt.tar.zst')
+      const [exported] = records(
+        await runCli(['checkpoint', name, '--export', archive, '--compress', 'zstd', '--json']),
+      )
+      assertCheckpointFigures(exported)
+      assert.deepEqual(exported.options, {compress: 'zstd', export: archive})
+      assert.ok((await stat(archive)).size > 8 * MIB * 0.001, 'the archive exists')
+      await podman('rm', name)
+      const imported = records(await runCli(['restore', '--import', archive, '--name', `${name}-2`, '--json']))
+      assert.equal(imported.length, 1)
+      assert.equal(imported[0].outcome, 'ok', imported[0].error?.message)
+      assert.equal(imported[0].container.input, archive)
+      assert.equal(imported[0].container.name, `${name}-2`)
+      assert.ok(imported[0].cgroup.after!.memory.usageBytes! >= 8 * MIB)
+      assert.equal(await containerState(`${name}-2`), 'running')
+      // The restored container carries the label from the archive: cleanup finds it.
+      assert.equal(
+        await podman(
+          'container',
+          'inspect',
+          '--format',
+          '{{index .Config.Labels "io.podman-stats.test"}}',
+          `${name}-2`,
+        ),
+        'true',
+      )
+    })
+
+    it('--leave-running leaves the container running and thawed', async () => {
+      const name = await startContainer(holdMemory(4))
+      const [record] = records(await runCli(['checkpoint', name, '--leave-running', '--keep', '--json']))
+      assertCheckpointFigures(record)
+      assert.deepEqual(record.options, {keep: true, 'leave-running': true})
+      assert.equal(await containerState(name), 'running')
+      assert.deepEqual(await frozenCgroups(), [])
+    })
+
+    it('checkpoints and restores two containers in one podman call, one record each', async () => {
+      const [a, b] = await Promise.all([startContainer(holdMemory(4)), startContainer(holdMemory(12))])
+      const checkpointed = records(await runCli(['checkpoint', a, b, '--json']))
+      assert.deepEqual(
+        checkpointed.map((r) => r.container.name),
+        [a, b],
+      )
+      for (const record of checkpointed) {
+        assertCheckpointFigures(record)
+        assert.equal(record.batch.containers, 2)
+      }
+
+      // One podman process for both: the same podman duration in each record.
+      assert.equal(checkpointed[0].podman.podman_checkpoint_duration, checkpointed[1].podman.podman_checkpoint_duration)
+      assert.ok(
+        checkpointed[1].criu.statistics!.pages_written! > checkpointed[0].criu.statistics!.pages_written!,
+        'the 12 MiB one wrote more',
+      )
+      const restored = records(await runCli(['restore', a, b, '--json']))
+      assert.deepEqual(
+        restored.map((r) => [r.container.name, r.outcome]),
+        [
+          [a, 'ok'],
+          [b, 'ok'],
+        ],
+      )
+    })
+
+    it('prints a table with phases, CRIU figures and the snapshots', async () => {
+      const name = await startContainer(holdMemory(4))
+      const result = await runCli(['checkpoint', name])
+      assert.equal(result.exitCode, 0, String(result.stderr))
+      const out = String(result.stdout)
+      assert.match(out, new RegExp(`checkpoint of ${name} \\([\\da-f]{12}\\): ok`))
+      assert.match(out, /│ podman-stats │ podman process\s+│\s+[\d.]+ ms │/)
+      assert.match(out, /│ CRIU\s+│ pages_written\s+│\s+\d+ \([\d.]+ MiB\) │/)
+      assert.match(out, /│ memory usage\s+│\s+[\d.]+ MiB │/)
+      assert.match(out, /checks: \d+ of \d+ passed/)
+    })
+
+    it('appends every record to --output as JSON Lines, failures included', async () => {
+      const name = await startContainer(holdMemory(1))
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-'))
+      const output = path.join(dir, 'out.jsonl')
+      const result = await runCli(['checkpoint', name, 'no-such-container', '--output', output, '--json'])
+      assert.equal(result.exitCode, 5)
+      const lines = (await readFile(output, 'utf8')).trim().split('\n')
+      const written = lines.map((l) => JSON.parse(l) as OperationRecord)
+      assert.deepEqual(written.map((r) => [r.container.input, r.outcome]).sort(), [
+        ['no-such-container', 'failed'],
+        [name, 'ok'],
+      ])
+      assert.deepEqual(written, json(result))
+    })
+  })
+
+  describe('failures (real Podman, CRIU and containers)', () => {
+    afterEach(removeTestContainers)
+
+    it('reports a missing container (5) and one that is not running (6), and checkpoints the rest', async () => {
+      const running = await startContainer(holdMemory(1))
+      const created = `podman-stats-test-created-${process.pid}`
+      await podman(
+        'create',
+        '--label',
+        'io.podman-stats.test=true',
+        '--name',
+        created,
+        'localhost/podman-stats/busybox:latest',
+        'sleep',
+        '1',
+      )
+      const result = await runCli(['checkpoint', 'no-such-container', created, running, '--json'])
+      assert.equal(result.exitCode, 5, 'the first failure decides the status')
+      const list = records(result)
+      assert.deepEqual(
+        list.map((r) => [r.container.input, r.outcome, r.error?.code]),
+        [
+          ['no-such-container', 'failed', 'CONTAINER_NOT_FOUND'],
+          [created, 'failed', 'CONTAINER_STATE'],
+          [running, 'ok', undefined],
+        ],
+      )
+      assert.match(String(result.stderr), /Error: no container named "no-such-container"\nCode: CONTAINER_NOT_FOUND/)
+      assert.match(String(result.stderr), /is created, not running/)
+    })
+
+    it('refuses a second checkpoint and a restore of a running container (6)', async () => {
+      const name = await startContainer(holdMemory(1))
+      const running = await runCli(['restore', name])
+      assert.equal(running.exitCode, 6)
+      assert.match(String(running.stderr), /is running: there is nothing to restore/)
+      assert.equal((await runCli(['checkpoint', name])).exitCode, 0)
+      const again = await runCli(['checkpoint', name])
+      assert.equal(again.exitCode, 6)
+      assert.match(String(again.stderr), /is already checkpointed/)
+      assert.match(String(again.stderr), /Try this: Restore it first/)
+    })
+
+    it('names the missing soft-dirty tracking when --pre-checkpoint fails in CRIU (4)', async () => {
+      const name = await startContainer(holdMemory(1))
+      const result = await runCli(['checkpoint', name, '--pre-checkpoint'])
+      assert.equal(result.exitCode, 4)
+      assert.match(String(result.stderr), /no soft-dirty page tracking/)
+      assert.equal(await containerState(name), 'running')
+    })
+
+    it("names Debian 12's CRIU 3.17 vDSO failure from CRIU's own log (4), leaving the container running", async () => {
+      const name = await startContainer(holdMemory(1))
+      // /usr/sbin/criu is Debian's 3.17.1 (installed with podman); without /usr/local/sbin it is the one found.
+      const result = await runCli(['checkpoint', name], {path: '/usr/sbin:/usr/bin:/sbin:/bin'})
+      assert.equal(result.exitCode, 4, String(result.stderr))
+      assert.match(String(result.stderr), /CRIU 3\.x cannot parse the vDSO layout/)
+      assert.equal(await containerState(name), 'running')
+      assert.deepEqual(await frozenCgroups(), [])
+    })
+
+    it('says podman is missing (3)', async () => {
+      const result = await runCli(['checkpoint', 'x'], {path: '/nonexistent'})
+      assert.equal(result.exitCode, 3)
+      assert.match(String(result.stderr), /podman was not found on PATH/)
+    })
+
+    it('says which flag this Podman lacks (7)', async () => {
+      const name = await startContainer(holdMemory(1))
+      assert.equal((await runCli(['checkpoint', name])).exitCode, 0)
+      const result = await runCli(['restore', name, '--tcp-close'])
+      assert.equal(result.exitCode, 7)
+      assert.match(String(result.stderr), /this podman does not know --tcp-close/)
+    })
+
+    it('on Ctrl-C during a real checkpoint: forwards it, exits 130, keeps the record, leaves nothing frozen or paused', async () => {
+      const name = await startContainer(holdMemory(64))
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-'))
+      const output = path.join(dir, 'out.jsonl')
+      const child = execa(process.execPath, [path.resolve('bin/run.js'), 'checkpoint', name, '--output', output], {
+        reject: false,
+      })
+      // Interrupt once podman's checkpoint process exists.
+      await waitFor(
+        async () =>
+          (await execa('pgrep', ['-f', 'container checkpoint --print-stats'], {reject: false})).exitCode === 0,
+        'podman checkpoint to start',
+        {everyMs: 5, timeoutMs: 20_000},
+      )
+      child.kill('SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130, String(result.stderr))
+      assert.match(String(result.stderr), /interrupted/)
+      const [record] = (await readFile(output, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as OperationRecord)
+      assert.equal(record.outcome, 'interrupted')
+      assert.ok(record.cgroup.before!.memory.usageBytes! >= 64 * MIB, 'the before snapshot was kept')
+      assert.ok(
+        record.warnings.some((w) => /after the failure the container is/.test(w)),
+        JSON.stringify(record.warnings),
+      )
+      assert.notEqual(await containerState(name), 'paused')
+      assert.deepEqual(await frozenCgroups(), [])
+    })
+  })
+})
