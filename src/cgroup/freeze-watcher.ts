@@ -2,6 +2,7 @@ import {Worker} from 'node:worker_threads'
 
 import {CgroupSnapshot, CgroupTarget} from './types.js'
 
+/** Sent to the worker once the container's cgroup is known. */
 export interface FreezeWatchRequest {
   intervalMs: number
   /** An Int32Array's buffer; the watcher stops when its first element becomes 1. */
@@ -29,10 +30,7 @@ export interface FreezeWatchResult {
   stateAfterRead?: 'FREEZING' | 'FROZEN' | 'THAWED'
 }
 
-export interface FreezeWatcher {
-  /** Stops polling and returns what was seen. */
-  stop(): Promise<FreezeWatchResult>
-}
+type WorkerMessage = {loaded: true} | {polling: true} | {result: FreezeWatchResult}
 
 /**
  * Poll every 0.05 ms: a sleep that short comes back after about 0.15 ms here (timer slack), and
@@ -42,34 +40,94 @@ export const FREEZE_POLL_INTERVAL_MS = 0.05
 
 const WORKER_URL = new URL(`freeze-watcher-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
 
-/** Starts watching the container's freezer; resolves once the watcher polls. */
-export async function startFreezeWatcher(
-  target: CgroupTarget,
-  intervalMs = FREEZE_POLL_INTERVAL_MS,
-): Promise<FreezeWatcher> {
-  const stop = new SharedArrayBuffer(4)
-  const worker = new Worker(WORKER_URL, {workerData: {intervalMs, stop, target} satisfies FreezeWatchRequest})
-  const finished = new Promise<FreezeWatchResult>((resolve, reject) => {
-    worker.on('message', (message: {ready?: true; result?: FreezeWatchResult}) => {
-      if (message.result) resolve(message.result)
+/** Threads between watches. Starting one costs ~40 ms; a harness running many cycles reuses them. */
+const idle: Worker[] = []
+
+function spawn(): Worker {
+  // Compiled JavaScript needs no loader: a parent's `--import tsx` would only slow the start.
+  const worker = new Worker(WORKER_URL, WORKER_URL.pathname.endsWith('.js') ? {execArgv: []} : {})
+  // An idle thread must not keep the process alive.
+  worker.unref()
+  return worker
+}
+
+/** Starts `count` threads now, so that the watches to come find them running. */
+export function prestartFreezeWatchers(count: number): void {
+  for (let i = idle.length; i < count; i++) idle.push(spawn())
+}
+
+/**
+ * One watch of one container's freezer, in a worker thread of its own: taken from the idle
+ * threads, or started (tens of ms, which `podman inspect` can hide when this is created first).
+ */
+export class FreezeWatcher {
+  private released = false
+  private readonly stopFlag = new SharedArrayBuffer(4)
+  private readonly worker: Worker
+
+  constructor() {
+    this.worker = idle.pop() ?? spawn()
+  }
+
+  /** Gives the thread back unused (the container was refused before podman ran). */
+  dispose(): void {
+    this.release()
+  }
+
+  /** Stops polling and returns what was seen. */
+  async stop(): Promise<FreezeWatchResult> {
+    const finished = this.next((m) => ('result' in m ? m.result : undefined))
+    const flag = new Int32Array(this.stopFlag)
+    Atomics.store(flag, 0, 1)
+    Atomics.notify(flag, 0)
+    try {
+      return await finished
+    } finally {
+      this.release()
+    }
+  }
+
+  /** Starts polling the target's freezer; resolves once the first poll is done. */
+  async watch(target: CgroupTarget, intervalMs = FREEZE_POLL_INTERVAL_MS): Promise<void> {
+    // A thread in a watch keeps the process alive until its result is in.
+    this.worker.ref()
+    const polling = this.next((m) => ('polling' in m || 'result' in m ? true : undefined))
+    this.worker.postMessage({intervalMs, stop: this.stopFlag, target} satisfies FreezeWatchRequest)
+    await polling
+  }
+
+  /** The first message `pick` accepts; rejects when the thread fails or exits first. */
+  private next<T>(pick: (message: WorkerMessage) => T | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cleanup = () => {
+        this.worker.off('message', onMessage).off('error', onError).off('exit', onExit)
+      }
+
+      const onMessage = (message: WorkerMessage) => {
+        const value = pick(message)
+        if (value === undefined) return
+        cleanup()
+        resolve(value)
+      }
+
+      const onError = (error: Error) => {
+        cleanup()
+        reject(error)
+      }
+
+      const onExit = (code: number) => {
+        cleanup()
+        reject(new Error(`the freeze watcher exited with ${code}`))
+      }
+
+      this.worker.on('message', onMessage).once('error', onError).once('exit', onExit)
     })
-    worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`the freeze watcher exited with ${code} before reporting`)))
-  })
-  const ready = new Promise<void>((resolve) => {
-    worker.on('message', (message: {ready?: true; result?: FreezeWatchResult}) => {
-      if (message.ready || message.result) resolve()
-    })
-  })
-  await Promise.race([ready, finished])
-  return {
-    async stop() {
-      const flag = new Int32Array(stop)
-      Atomics.store(flag, 0, 1)
-      Atomics.notify(flag, 0)
-      const result = await finished
-      await worker.terminate()
-      return result
-    },
+  }
+
+  private release(): void {
+    if (this.released) return
+    this.released = true
+    this.worker.unref()
+    idle.push(this.worker)
   }
 }

@@ -1,22 +1,18 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {parseFreezerV1} from './parse-v1.js'
+import {parseFreezerV2} from './parse-v2.js'
 import {CgroupTarget} from './types.js'
 
 export type FreezerState = 'FREEZING' | 'FROZEN' | 'THAWED'
 
 /**
  * The freezer state from the file the watcher polls: v1 freezer.state holds the word; v2
- * cgroup.events holds "frozen 0|1" (v2 has no FREEZING in this file). Undefined when unreadable.
+ * cgroup.events holds "frozen 0|1" (without cgroup.freeze beside it, FREEZING cannot be told).
  */
 export function parseFreezerFile(version: 'v1' | 'v2', text: string): FreezerState | undefined {
-  if (version === 'v1') {
-    const word = text.trim()
-    return word === 'FROZEN' || word === 'FREEZING' || word === 'THAWED' ? word : undefined
-  }
-
-  const frozen = /^frozen (\d)$/m.exec(text)?.[1]
-  return frozen === undefined ? undefined : frozen === '1' ? 'FROZEN' : 'THAWED'
+  return version === 'v1' ? parseFreezerV1(text).value : parseFreezerV2({'cgroup.events': text}).value
 }
 
 export async function readFreezerState(target: CgroupTarget): Promise<FreezerState | undefined> {

@@ -1,8 +1,9 @@
-import {access, readFile} from 'node:fs/promises'
+import {access, readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
 import {cgroupRoot} from './mode.js'
+import {procRoot, V1_CONTROLLERS} from './roots.js'
 import {CgroupTarget} from './types.js'
 
 /** One line of /proc/PID/cgroup: "4:memory:/libpod_parent/libpod-<id>", "0::/<path>" for v2. */
@@ -11,21 +12,6 @@ export interface ProcCgroupEntry {
   controllers: string[]
   hierarchyId: number
   path: string
-}
-
-/** The v1 controllers a snapshot reads. */
-export const V1_CONTROLLERS = ['blkio', 'cpu', 'cpuacct', 'freezer', 'memory', 'pids'] as const
-
-export type V1Controller = (typeof V1_CONTROLLERS)[number]
-
-/** Where /proc is; tests point it at fixture trees of real and made-up process files. */
-export function procRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PODMAN_STATS_PROC_ROOT ?? '/proc'
-}
-
-/** Where sysfs is (for /sys/dev/block); tests point it at fixture trees. */
-export function sysRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PODMAN_STATS_SYS_ROOT ?? '/sys'
 }
 
 /** The lines of /proc/PID/cgroup; lines that are not "id:controllers:path" are skipped. */
@@ -88,4 +74,47 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   )
+}
+
+/**
+ * A running container's cgroup found from its id alone, by the names Podman gives cgroups
+ * (cgroupfs: <parent>/libpod-<id>; systemd: <slice>/libpod-<id>.scope), without a podman call.
+ * Right after a restore this saves the ~40 ms of `podman inspect` before the `after` snapshot.
+ * Undefined when no such cgroup holds a process.
+ */
+export async function locateCgroupById(id: string, root = cgroupRoot()): Promise<CgroupTarget | undefined> {
+  const v2 = await exists(path.join(root, 'cgroup.controllers'))
+  const base = v2 ? root : path.join(root, 'freezer')
+  const relative = await findLibpodDir(base, id)
+  if (relative === undefined) return undefined
+  if (v2) {
+    const dir = path.join(root, relative)
+    return {dirs: {unified: dir}, freezerFile: path.join(dir, 'cgroup.events'), version: 'v2'}
+  }
+
+  const mounts = await readdir(root).catch(() => [] as string[])
+  const dirs: CgroupTarget['dirs'] = {}
+  for (const controller of V1_CONTROLLERS) {
+    // Co-mounted controllers live in a directory named after all of them ("cpu,cpuacct").
+    const mount = mounts.includes(controller) ? controller : mounts.find((m) => m.split(',').includes(controller))
+    if (mount) dirs[controller] = path.join(root, mount, relative)
+  }
+
+  return {dirs, freezerFile: path.join(base, relative, 'freezer.state'), version: 'v1'}
+}
+
+/** The path below `base`, two levels deep at most, of a populated directory named libpod-<id>[.scope]. */
+async function findLibpodDir(base: string, id: string): Promise<string | undefined> {
+  const names = new Set([`libpod-${id}.scope`, `libpod-${id}`])
+  const populated = async (relative: string) =>
+    (await readFile(path.join(base, relative, 'cgroup.procs'), 'utf8').catch(() => '')).trim() !== ''
+  const top = await readdir(base, {withFileTypes: true}).catch(() => [])
+  const candidates: string[] = []
+  for (const entry of top.filter((e) => e.isDirectory())) {
+    if (names.has(entry.name)) candidates.push(entry.name)
+    else candidates.push(...[...names].map((name) => path.join(entry.name, name)))
+  }
+
+  const found = await Promise.all(candidates.map(async (c) => ((await populated(c)) ? c : undefined)))
+  return found.find((c) => c !== undefined)
 }

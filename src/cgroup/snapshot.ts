@@ -1,12 +1,12 @@
 import path from 'node:path'
 
 import {microsecondsBetween, monotonicNs} from '../time.js'
-import {procRoot, sysRoot, V1_CONTROLLERS, V1Controller} from './locate.js'
 import {CgroupFiles, compact, parseCgroupProcs, parsePids} from './parse-common.js'
 import {parseNetDev, parseProcStat, parseSchedstat, parseUeventDevname, summarizeProcesses} from './parse-proc.js'
 import {parseCpuV1, parseFreezerV1, parseIoV1, parseMemoryV1} from './parse-v1.js'
 import {parseCpuV2, parseFreezerV2, parseIoV2, parseMemoryV2} from './parse-v2.js'
 import {FileRead, tryRead, tryReadSync} from './read-file.js'
+import {procRoot, sysRoot, V1_CONTROLLERS, V1Controller} from './roots.js'
 import {CgroupSnapshot, CgroupTarget, ProcessInfo} from './types.js'
 
 /** Where /proc and /sys are; both default to the live ones (or PODMAN_STATS_PROC_ROOT / PODMAN_STATS_SYS_ROOT). */

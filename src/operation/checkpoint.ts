@@ -1,6 +1,6 @@
-import {FreezeWatcher, FreezeWatchResult, startFreezeWatcher} from '../cgroup/freeze-watcher.js'
+import {FreezeWatcher, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
 import {thawIfFrozen} from '../cgroup/freezer.js'
-import {locateCgroup} from '../cgroup/locate.js'
+import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
@@ -48,12 +48,22 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const started = startOperation()
   const options = requestOptions(CHECKPOINT_FLAGS, request)
   const resolveStart = monotonicNs()
-  const {failures, ready, records} = await partition('checkpoint', request, {options, started}, checkpointRefusal)
+  // Threads take tens of ms to start: they start now, while podman inspects the containers.
+  const watchers = Array.from({length: Math.max(request.inputs.length, 1)}, () => new FreezeWatcher())
+  const {failures, ready, records} = await partition(
+    'checkpoint',
+    request,
+    {options, started},
+    checkpointRefusal,
+  ).catch(async (error: unknown) => {
+    for (const w of watchers) w.dispose()
+    throw error
+  })
+  for (const w of watchers.slice(ready.length)) w.dispose()
   if (ready.length === 0) return {failures, records}
 
-  // Watchers start while the cgroups are located and the host described: both take tens of ms.
   const [prepared, host] = await Promise.all([
-    Promise.all(ready.map((info) => prepare(info))),
+    Promise.all(ready.map((info, i) => prepare(info, watchers[i] ?? new FreezeWatcher()))),
     started.host(ready[0].runtime),
   ])
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
@@ -142,19 +152,28 @@ export function unknownFieldWarnings(run: PrintStatsRun): string[] {
   )
 }
 
-async function prepare(info: ContainerInfo): Promise<Prepared> {
-  const target = await locateCgroup(info.pid)
-  const warnings: string[] = []
-  let watcher: FreezeWatcher | undefined
+async function prepare(info: ContainerInfo, watcher: FreezeWatcher): Promise<Prepared> {
+  const target = await locateTarget(info).catch(async (error: unknown) => {
+    watcher.dispose()
+    throw error
+  })
   try {
-    watcher = await startFreezeWatcher(target)
+    await watcher.watch(target)
+    return {info, target, warnings: [], watcher}
   } catch (error) {
-    warnings.push(
-      `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`,
-    )
+    watcher.dispose()
+    const why = `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`
+    return {info, target, warnings: [why]}
   }
+}
 
-  return {info, target, warnings, watcher}
+/** From the init process when inspect gave one; from the id alone for containers a caller resolved. */
+async function locateTarget(info: ContainerInfo): Promise<CgroupTarget> {
+  if (info.pid > 0) return locateCgroup(info.pid)
+  const target = await locateCgroupById(info.id)
+  if (!target)
+    throw new PodmanStatsError('CONTAINER_STATE', `container ${info.name} has no populated cgroup: it is not running`)
+  return target
 }
 
 /** After a successful dump the cgroup must be thawed (or gone); say so if it was not. */

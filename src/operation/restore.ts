@@ -1,4 +1,4 @@
-import {locateCgroup} from '../cgroup/locate.js'
+import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
@@ -53,6 +53,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
   const afterStart = monotonicNs()
   const restored = await snapshotRestored(
     (run.stats?.containers ?? []).map((e) => e.Id),
+    ready,
     clock,
   )
   const afterSnapshotUs = microsecondsBetween(afterStart, monotonicNs())
@@ -107,21 +108,41 @@ function runtimeOf(restored: Map<string, Restored>): string {
   return 'unknown'
 }
 
-/** Inspects the restored containers (one podman call) and reads each one's cgroup. */
-async function snapshotRestored(ids: string[], clock: OperationClock): Promise<Map<string, Restored>> {
-  const inspected = ids.length > 0 ? await inspectContainers(ids) : new Map<string, ContainerInfo | PodmanStatsError>()
+/**
+ * Reads each restored container's cgroup as soon as podman exits: found from the id alone where
+ * Podman's cgroup names allow, through `podman inspect` otherwise. Containers restored from an
+ * archive are inspected meanwhile for their names.
+ */
+async function snapshotRestored(
+  ids: string[],
+  known: ContainerInfo[],
+  clock: OperationClock,
+): Promise<Map<string, Restored>> {
+  const unknown = ids.filter((id) => !known.some((k) => k.id === id))
+  const inspecting =
+    unknown.length > 0
+      ? inspectContainers(unknown)
+      : Promise.resolve(new Map<string, ContainerInfo | PodmanStatsError>())
+  const infoOf = async (id: string) => {
+    const info = known.find((k) => k.id === id) ?? (await inspecting).get(id)
+    return info && !isPodmanStatsError(info) ? info : undefined
+  }
+
   const restored = new Map<string, Restored>()
   await Promise.all(
     ids.map(async (id) => {
-      const info = inspected.get(id)
-      if (!info || isPodmanStatsError(info) || info.pid === 0) {
-        restored.set(id, {warnings: ['the restored container could not be inspected; no after snapshot']})
-        return
+      let target = await locateCgroupById(id)
+      if (!target) {
+        const now = (await inspectContainers([id])).get(id)
+        target = now && !isPodmanStatsError(now) && now.status === 'running' ? await locateCgroup(now.pid) : undefined
       }
 
-      const target = await locateCgroup(info.pid)
       const startNs = monotonicNs()
-      restored.set(id, {after: timed(await takeSnapshot(target), startNs, clock), info, target, warnings: []})
+      const after = target ? timed(await takeSnapshot(target), startNs, clock) : undefined
+      const warnings = after
+        ? []
+        : ['the restored container is not running, or its cgroup was not found: no after snapshot']
+      restored.set(id, {after, info: await infoOf(id), target, warnings})
     }),
   )
   return restored

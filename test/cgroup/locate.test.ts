@@ -3,7 +3,8 @@ import {mkdir, mkdtemp, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {locateCgroup, parseProcCgroup, procRoot, sysRoot} from '../../src/cgroup/locate.js'
+import {locateCgroup, parseProcCgroup} from '../../src/cgroup/locate.js'
+import {procRoot, sysRoot} from '../../src/cgroup/roots.js'
 import {isPodmanStatsError} from '../../src/errors.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 
