@@ -9,7 +9,7 @@ describe('errors', () => {
     for (const [code, status] of Object.entries(EXIT_CODES)) {
       assert.match(
         doc,
-        new RegExp(`^\\| ${status} \\| \`${code}\` \\|`, 'm'),
+        new RegExp(`^\\|\\s*${status}\\s*\\|\\s*\`${code}\`\\s*\\|`, 'm'),
         `${code} (${status}) is not in docs/exit-codes.md`,
       )
     }

@@ -44,8 +44,14 @@ const WORKER_URL = new URL(`freeze-watcher-worker${import.meta.url.endsWith('.ts
 const idle: Worker[] = []
 
 function spawn(): Worker {
-  // Compiled JavaScript needs no loader: a parent's `--import tsx` would only slow the start.
-  const worker = new Worker(WORKER_URL, WORKER_URL.pathname.endsWith('.js') ? {execArgv: []} : {})
+  // Compiled JavaScript needs no loader. The TypeScript sources (tests, bin/dev.js) register tsx
+  // in the thread first: a parent's `--import tsx` does not reach worker threads.
+  const worker = WORKER_URL.pathname.endsWith('.js')
+    ? new Worker(WORKER_URL, {execArgv: []})
+    : new Worker(
+        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}) })`,
+        {eval: true},
+      )
   // An idle thread must not keep the process alive.
   worker.unref()
   return worker
@@ -61,6 +67,7 @@ export function prestartFreezeWatchers(count: number): void {
  * threads, or started (tens of ms, which `podman inspect` can hide when this is created first).
  */
 export class FreezeWatcher {
+  private finished?: Promise<FreezeWatchResult>
   private released = false
   private readonly stopFlag = new SharedArrayBuffer(4)
   private readonly worker: Worker
@@ -76,12 +83,12 @@ export class FreezeWatcher {
 
   /** Stops polling and returns what was seen. */
   async stop(): Promise<FreezeWatchResult> {
-    const finished = this.next((m) => ('result' in m ? m.result : undefined))
+    if (!this.finished) throw new Error('stop() before watch()')
     const flag = new Int32Array(this.stopFlag)
     Atomics.store(flag, 0, 1)
     Atomics.notify(flag, 0)
     try {
-      return await finished
+      return await this.finished
     } finally {
       this.release()
     }
@@ -91,6 +98,9 @@ export class FreezeWatcher {
   async watch(target: CgroupTarget, intervalMs = FREEZE_POLL_INTERVAL_MS): Promise<void> {
     // A thread in a watch keeps the process alive until its result is in.
     this.worker.ref()
+    // Listening for the result before asking: a watch that fails at once sends only that.
+    this.finished = this.next((m) => ('result' in m ? m.result : undefined))
+    this.finished.catch(() => {})
     const polling = this.next((m) => ('polling' in m || 'result' in m ? true : undefined))
     this.worker.postMessage({intervalMs, stop: this.stopFlag, target} satisfies FreezeWatchRequest)
     await polling

@@ -42,8 +42,10 @@ export function readKeyed(files: CgroupFiles, file: string, warnings: string[]):
   const bad: string[] = []
   for (const line of lines(text)) {
     const match = /^(\S+)\s+(\d+)$/.exec(line)
-    if (match) values[match[1]] = Number(match[2])
-    else bad.push(line)
+    if (!match) bad.push(line)
+    // A JSON number cannot hold more than 2^53 exactly; in these files such values are the
+    // "no limit" sentinels (v1 hierarchical_memory_limit), which the limits report as absent.
+    else if (Number.isSafeInteger(Number(match[2]))) values[match[1]] = Number(match[2])
   }
 
   if (bad.length > 0) warnings.push(badLines(file, bad))

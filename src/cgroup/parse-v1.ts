@@ -26,10 +26,11 @@ export function parseCpuV1(files: CgroupFiles): Parsed<CpuValues> {
   const value = compact({
     nrPeriods: stat.nr_periods,
     nrThrottled: stat.nr_throttled,
-    systemUs: ticksToUs(ticks.system),
+    // cpuacct.usage_user/usage_sys (ns, kernels >= 4.6) where they exist; ticks are 10 ms steps.
+    systemUs: nsToUs(readInteger(files, 'cpuacct.usage_sys', warnings)) ?? ticksToUs(ticks.system),
     throttledUs: nsToUs(stat.throttled_time),
     usageUs: nsToUs(readInteger(files, 'cpuacct.usage', warnings)),
-    userUs: ticksToUs(ticks.user),
+    userUs: nsToUs(readInteger(files, 'cpuacct.usage_user', warnings)) ?? ticksToUs(ticks.user),
   })
   return {value, warnings}
 }

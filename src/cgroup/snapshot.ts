@@ -61,6 +61,9 @@ const V1_FILES: Array<{controller: V1Controller; name: string; optional?: boolea
   {controller: 'cpu', name: 'cpu.stat'},
   {controller: 'cpuacct', name: 'cpuacct.usage'},
   {controller: 'cpuacct', name: 'cpuacct.stat'},
+  // Nanoseconds, kernels >= 4.6; older ones have only the ticks of cpuacct.stat.
+  {controller: 'cpuacct', name: 'cpuacct.usage_user', optional: true},
+  {controller: 'cpuacct', name: 'cpuacct.usage_sys', optional: true},
   {controller: 'memory', name: 'memory.usage_in_bytes'},
   {controller: 'memory', name: 'memory.limit_in_bytes'},
   {controller: 'memory', name: 'memory.max_usage_in_bytes'},

@@ -2,14 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {DEMO_IMAGE, DemoResult, runDemo} from '../demo/demo.js'
-import {pageSize} from '../host/page-size.js'
 import {withInterrupts} from '../process/interrupt.js'
-import {renderPrintStats} from '../render/print-stats-table.js'
+import {renderDemo} from '../render/record-table.js'
 
 export default class Demo extends BaseCommand {
   static description = `Checkpoint and restore a throwaway container and show what it cost.
 
-Starts a container from the local busybox image (built by scripts/setup-host.sh, no registry needed) that holds 8 MiB of data and counts, checkpoints and restores it with --print-stats, prints Podman's and CRIU's statistics, and removes the container even when a step fails or on Ctrl-C.`
+Starts a container from the local busybox image (built by scripts/setup-host.sh, no registry needed) that holds 8 MiB of data and counts, checkpoints and restores it as 'podman-stats checkpoint' and 'restore' do, prints both records in full, and removes the container even when a step fails or on Ctrl-C.`
   static enableJsonFlag = true
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {
@@ -21,17 +20,7 @@ Starts a container from the local busybox image (built by scripts/setup-host.sh,
     const result = await withInterrupts((signal) =>
       runDemo({image: flags.image, onStep: (message) => this.logToStderr(`demo: ${message}`), signal}),
     )
-    if (!this.jsonEnabled()) {
-      const size = await pageSize()
-      this.log(renderPrintStats('checkpoint', result.checkpoint, size))
-      this.log()
-      this.log(renderPrintStats('restore', result.restore, size))
-      const {afterRestore, beforeCheckpoint} = result.counter
-      this.log(
-        `\nThe workload's counter read ${beforeCheckpoint} before the checkpoint and ${afterRestore} after the restore: it carried on where it stopped.`,
-      )
-    }
-
+    if (!this.jsonEnabled()) this.log(renderDemo(result))
     return result
   }
 }

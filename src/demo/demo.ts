@@ -1,10 +1,12 @@
 import {readFile} from 'node:fs/promises'
 
 import {PodmanStatsError} from '../errors.js'
+import {checkpointContainers} from '../operation/checkpoint.js'
+import {OperationRequest} from '../operation/common.js'
+import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
 import {podmanFailure} from '../podman/failure.js'
-import {printStatsArgs, runPrintStats} from '../podman/print-stats-run.js'
-import {PodmanPrintStats} from '../podman/print-stats.js'
+import {OperationRecord} from '../report/record.js'
 
 /** Built by scripts/setup-host.sh from Debian's busybox-static: no registry needed. */
 export const DEMO_IMAGE = 'localhost/podman-stats/busybox:latest'
@@ -18,11 +20,11 @@ export const DEMO_WORKLOAD =
   'data=$(head -c 8388608 /dev/urandom | base64); i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; usleep 2000; done'
 
 export interface DemoResult {
-  checkpoint: PodmanPrintStats
+  checkpoint: OperationRecord
   container: string
   /** The counter just before the checkpoint and a moment after the restore. */
   counter: {afterRestore?: number; beforeCheckpoint?: number}
-  restore: PodmanPrintStats
+  restore: OperationRecord
 }
 
 export interface DemoOptions {
@@ -47,18 +49,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   step(`starting container ${name} from ${image}`)
   const run = await runPodman(
     ['run', '--detach', '--name', name, '--label', 'io.podman-stats.demo=true', image, 'sh', '-c', DEMO_WORKLOAD],
-    {
-      signal: options.signal,
-    },
+    {signal: options.signal},
   )
   try {
     if (run.exitCode !== 0) throw podmanFailure('podman run', run)
     await waitForCounter(name, options.signal)
+    const request: OperationRequest = {
+      inputs: [name],
+      podmanFlags: {},
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    }
     const beforeCheckpoint = await readCounter(name)
     step('checkpointing it with --print-stats')
-    const checkpoint = await operate('checkpoint', name, options)
+    const checkpoint = await operate(checkpointContainers, request)
     step('restoring it with --print-stats')
-    const restore = await operate('restore', name, options)
+    const restore = await operate(restoreContainers, request)
     await sleep(200)
     return {checkpoint, container: name, counter: {afterRestore: await readCounter(name), beforeCheckpoint}, restore}
   } finally {
@@ -68,17 +74,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-async function operate(
-  operation: 'checkpoint' | 'restore',
-  name: string,
-  options: DemoOptions,
-): Promise<PodmanPrintStats> {
-  const result = await runPrintStats(operation, printStatsArgs(operation, [], [name]), {
-    signal: options.signal,
-    timeoutMs: options.timeoutMs,
-  })
-  if (result.failure) throw result.failure
-  return result.stats!
+async function operate(operation: typeof checkpointContainers, request: OperationRequest): Promise<OperationRecord> {
+  const {failures, records} = await operation(request)
+  if (failures.length > 0) throw failures[0]
+  return records[0]
 }
 
 /** The counter the workload writes, read through the container's root as seen from the host. */

@@ -1,3 +1,5 @@
+import type {DemoResult} from '../demo/demo.js'
+
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
 import {OperationRecord, TimedSnapshot} from '../report/record.js'
@@ -12,6 +14,16 @@ const PHASES: Array<[keyof OperationRecord['phases'], string]> = [
   ['afterSnapshotUs', 'cgroup snapshot after'],
   ['totalUs', 'total'],
 ]
+
+/** Both records of the demo, and what the workload's counter shows about the restore. */
+export function renderDemo(result: DemoResult): string {
+  const {afterRestore, beforeCheckpoint} = result.counter
+  const carriedOn =
+    afterRestore !== undefined && beforeCheckpoint !== undefined && afterRestore >= beforeCheckpoint
+      ? `The workload's counter read ${beforeCheckpoint} before the checkpoint and ${afterRestore} after the restore: it carried on where it stopped.`
+      : `The workload's counter read ${beforeCheckpoint ?? 'nothing'} before the checkpoint and ${afterRestore ?? 'nothing'} after the restore.`
+  return [renderRecord(result.checkpoint), '', renderRecord(result.restore), '', carriedOn].join('\n')
+}
 
 /** The records that succeeded, one after the other; failures are reported as errors instead. */
 export function renderRecords(records: OperationRecord[]): string {

@@ -22,6 +22,15 @@ describe('cgroup v1 parsers', () => {
     })
   })
 
+  it('prefers the nanoseconds of cpuacct.usage_user/usage_sys to the ticks of cpuacct.stat', () => {
+    const parsed = parseCpuV1({
+      'cpuacct.stat': 'user 6\nsystem 4\n',
+      'cpuacct.usage_sys': '48123999\n',
+      'cpuacct.usage_user': '60000001\n',
+    })
+    assert.deepEqual(parsed.value, {systemUs: 48_123, userUs: 60_000})
+  })
+
   it('leaves out CPU values whose files are missing or garbled, with a warning for the garbled', () => {
     assert.deepEqual(parseCpuV1({'cpuacct.usage': 'n/a\n'}), {
       value: {},

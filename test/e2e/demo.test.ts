@@ -2,6 +2,7 @@ import {execa} from 'execa'
 import assert from 'node:assert/strict'
 
 import {DemoResult} from '../../src/demo/demo.js'
+import {validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {containersLabelled, DEMO_LABEL, frozenCgroups, removeTestContainers} from '../helpers/podman.js'
 
@@ -12,22 +13,33 @@ describe('demo (real Podman and CRIU)', () => {
     const result = await runCli(['demo', '--json'])
     assert.equal(result.exitCode, 0, String(result.stderr))
     const {checkpoint, counter, restore} = json<DemoResult>(result)
-    const dumped = checkpoint.containers![0]
-    const dump = dumped.criu_statistics!
+    for (const record of [checkpoint, restore]) assert.deepEqual(validate('record', record).errors, [])
+    const dump = checkpoint.criu.statistics!
     // Podman's whole command contains the runtime's, which contains CRIU's frozen window.
-    assert.ok(checkpoint.podmanDuration > dumped.runtime_checkpoint_duration!, 'podman > runtime (checkpoint)')
-    assert.ok(dumped.runtime_checkpoint_duration! > dump.frozen_time!, 'runtime > frozen_time')
+    assert.ok(
+      checkpoint.podman.podman_checkpoint_duration! > checkpoint.podman.runtime_checkpoint_duration!,
+      'podman > runtime',
+    )
+    assert.ok(checkpoint.podman.runtime_checkpoint_duration! > dump.frozen_time!, 'runtime > frozen_time')
     assert.ok(dump.memdump_time! >= dump.memwrite_time!, 'memdump_time includes memwrite_time')
     // The workload holds >= 8 MiB of data: at least 2048 pages of 4 KiB were written.
     assert.ok(dump.pages_written! >= 2048, `pages_written ${dump.pages_written}`)
     assert.ok(dump.pages_scanned! >= dump.pages_written!, 'scanned >= written')
     // Durations are microseconds: a checkpoint takes between 10 ms and 60 s here.
-    assert.ok(checkpoint.podmanDuration > 10_000 && checkpoint.podmanDuration < 60_000_000)
-    const restored = restore.containers![0]
-    assert.equal(restored.Id, dumped.Id)
-    assert.ok(restore.podmanDuration > restored.runtime_restore_duration!, 'podman > runtime (restore)')
-    assert.ok(restored.runtime_restore_duration! > restored.criu_statistics!.restore_time!, 'runtime > restore_time')
-    assert.ok(restored.criu_statistics!.pages_restored! >= 2048)
+    const duration = checkpoint.podman.podman_checkpoint_duration!
+    assert.ok(duration > 10_000 && duration < 60_000_000, `${duration}`)
+    assert.ok(checkpoint.cgroup.before!.memory.usageBytes! >= 8 * 1024 * 1024)
+    assert.equal(restore.container.id, checkpoint.container.id)
+    assert.ok(
+      restore.podman.podman_restore_duration! > restore.podman.runtime_restore_duration!,
+      'podman > runtime (restore)',
+    )
+    assert.ok(
+      restore.podman.runtime_restore_duration! > restore.criu.statistics!.restore_time!,
+      'runtime > restore_time',
+    )
+    assert.ok(restore.criu.statistics!.pages_restored! >= 2048)
+    assert.ok(restore.cgroup.after!.memory.usageBytes! >= 8 * 1024 * 1024)
     assert.ok(
       counter.afterRestore! >= counter.beforeCheckpoint!,
       `counter ${counter.beforeCheckpoint} -> ${counter.afterRestore}`,
@@ -38,9 +50,11 @@ describe('demo (real Podman and CRIU)', () => {
   it('prints both tables without --json', async () => {
     const result = await runCli(['demo'])
     assert.equal(result.exitCode, 0, String(result.stderr))
-    assert.match(String(result.stdout), /checkpoint of [\da-f]{12}\n/)
-    assert.match(String(result.stdout), /│ pages_written\s+│\s+\d+ \([\d.]+ MiB\) │/)
-    assert.match(String(result.stdout), /│ restore_time\s+│\s+[\d.]+ ms │/)
+    assert.match(String(result.stdout), /checkpoint of podman-stats-demo-\d+-\w+ \([\da-f]{12}\): ok\n/)
+    assert.match(String(result.stdout), /│ CRIU\s+│ pages_written\s+│\s+\d+ \([\d.]+ MiB\) │/)
+    assert.match(String(result.stdout), /│ CRIU\s+│ restore_time\s+│\s+[\d.]+ ms │/)
+    assert.match(String(result.stdout), /│ memory usage\s+│/)
+    assert.match(String(result.stdout), /it carried on where it stopped/)
   })
 
   it('on Ctrl-C during the checkpoint, stops, exits 130 and leaves no container and no frozen cgroup', async () => {

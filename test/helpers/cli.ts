@@ -6,6 +6,8 @@ import {fixturePath} from './fixtures.js'
 export const RUN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 export interface CliOptions {
+  /** More environment variables (FAKE_PODMAN_FAULT, ...). */
+  env?: Record<string, string>
   /** Directories of test/fixtures/fake-bin to put first on PATH. */
   fakes?: string[]
   /** Replaces PATH entirely. */

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+
+import {renderRecord, renderRecords} from '../../src/render/record-table.js'
+import {OperationRecord} from '../../src/report/record.js'
+import {fixture} from '../helpers/fixtures.js'
+
+const [checkpoint] = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]
+const [restore] = JSON.parse(fixture('records/restore-4.3.1.json')) as OperationRecord[]
+
+/** µs as the table shows them between 1 ms and 1 s. */
+function ms(us: number): string {
+  return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`
+}
+
+describe('renderRecord', () => {
+  it('shows phases, Podman, the runtime and CRIU, in ms and pages with MiB', () => {
+    const text = renderRecord(checkpoint)
+    assert.match(text, new RegExp(`^checkpoint of c2 \\(${checkpoint.container.id!.slice(0, 12)}\\): ok`))
+    assert.ok(
+      text.includes(
+        `│ Podman       │ podman_checkpoint_duration          │ ${ms(checkpoint.podman.podman_checkpoint_duration!).padStart(15)} │`,
+      ),
+      text,
+    )
+    const pages = checkpoint.criu.statistics!.pages_written!
+    assert.ok(text.includes(`${pages} (${((pages * 4096) / 1024 / 1024).toFixed(1)} MiB)`), 'pages with their size')
+    assert.match(text, /│ memory usage\s+│\s+[\d.]+ MiB │\s+[\d.]+ MiB │/)
+    assert.match(text, /│ taken\s+│\s+-[\d.]+ ms from freeze │\s+\+[\d.]+ µs from freeze │/)
+    assert.match(text, /checks: 4 of 4 passed/)
+  })
+
+  it('shows the after snapshot of a restore, timed from podman exit', () => {
+    const text = renderRecord(restore)
+    assert.match(text, /│ cgroup\s+│\s+after │/)
+    assert.match(text, /\+[\d.]+ ms after podman/)
+    assert.doesNotMatch(text, /before/)
+  })
+
+  it('prints only the records that succeeded', () => {
+    const failed: OperationRecord = {
+      ...checkpoint,
+      error: {code: 'PODMAN_FAILED', exitCode: 7, message: 'x'},
+      outcome: 'failed',
+    }
+    assert.equal(renderRecords([failed]), '')
+    assert.equal(renderRecords([failed, restore]), renderRecord(restore))
+  })
+})

@@ -1,0 +1,104 @@
+/* eslint-disable camelcase -- Podman's and CRIU's fields are snake_case; the tests use them as they are */
+import assert from 'node:assert/strict'
+
+import {PodmanStatsError} from '../../src/errors.js'
+import {buildRecord, RecordParts, timed} from '../../src/report/build-record.js'
+import {validate} from '../../src/schemas.js'
+import {fixture} from '../helpers/fixtures.js'
+
+const HOST = {
+  cgroup: 'hybrid',
+  criuVersion: '4.1.1',
+  kernel: '6.18.44',
+  pageSize: 4096,
+  podmanVersion: '4.3.1',
+  runtime: {name: 'runc', version: '1.1.5+ds1'},
+}
+
+function parts(overrides: Partial<RecordParts> = {}): RecordParts {
+  const doc = JSON.parse(fixture('podman/checkpoint-4.3.1.json'))
+  return {
+    batch: 1,
+    cgroup: {},
+    command: ['podman', 'container', 'checkpoint', '--print-stats', doc.container_statistics[0].Id],
+    container: {id: doc.container_statistics[0].Id, input: 't1', name: 't1'},
+    entry: doc.container_statistics[0],
+    host: HOST,
+    operation: 'checkpoint',
+    options: {},
+    phases: {parseUs: 80, podmanUs: 470_000, resolveUs: 45_000, snapshotUs: 900},
+    podmanDuration: doc.podman_checkpoint_duration,
+    startedAt: '2026-11-23T12:00:00.000Z',
+    startNs: process.hrtime.bigint(),
+    warnings: [],
+    ...overrides,
+  }
+}
+
+describe('the record', () => {
+  describe('buildRecord', () => {
+    it("merges Podman's and CRIU's figures under their own names, with derived bytes and checks", () => {
+      const doc = JSON.parse(fixture('podman/checkpoint-4.3.1.json'))
+      const entry = doc.container_statistics[0]
+      const record = buildRecord(parts())
+      assert.deepEqual(validate('record', record).errors, [])
+      assert.deepEqual(record.podman, {
+        podman_checkpoint_duration: doc.podman_checkpoint_duration,
+        runtime_checkpoint_duration: entry.runtime_checkpoint_duration,
+      })
+      assert.deepEqual(record.criu.statistics, entry.criu_statistics)
+      assert.equal(record.criu.derived.pages_written_bytes, entry.criu_statistics.pages_written * 4096)
+      assert.equal(record.outcome, 'ok')
+      assert.equal(record.checks.length, 4)
+      assert.ok(record.phases.totalUs >= 0)
+      assert.ok(!('error' in record), 'no undefined keys are left')
+    })
+
+    it('records a failure with its code, status and stderr, and runs no checks', () => {
+      const error = new PodmanStatsError('PODMAN_FAILED', 'boom', {stderr: 'Error: boom'})
+      const record = buildRecord(parts({entry: undefined, error, podmanDuration: 28_216}))
+      assert.equal(record.outcome, 'failed')
+      assert.deepEqual(record.error, {code: 'PODMAN_FAILED', exitCode: 7, message: 'boom', stderr: 'Error: boom'})
+      assert.deepEqual(record.checks, [])
+      assert.deepEqual(record.criu, {derived: {}, source: 'none', statistics: null})
+      assert.equal(
+        buildRecord(parts({entry: undefined, error: new PodmanStatsError('INTERRUPTED', 'x')})).outcome,
+        'interrupted',
+      )
+    })
+
+    it('says when Podman returned no CRIU statistics', () => {
+      const doc = JSON.parse(fixture('podman/restore-derived-criu-null.json'))
+      const record = buildRecord(
+        parts({entry: doc.container_statistics[0], operation: 'restore', podmanDuration: doc.podman_restore_duration}),
+      )
+      assert.equal(record.criu.statistics, null)
+      assert.ok(record.warnings.some((w) => /no CRIU statistics/.test(w)))
+    })
+
+    it('refuses to print a record its own schema rejects', () => {
+      assert.throws(
+        () => buildRecord(parts({container: {id: 'not-an-id', input: 'x'}})),
+        (error: unknown) => {
+          assert.ok(error instanceof PodmanStatsError)
+          assert.equal(error.code, 'UNEXPECTED')
+          assert.match(error.message, /container\.id must match pattern/)
+          return true
+        },
+      )
+    })
+  })
+
+  describe('timed', () => {
+    it('places a snapshot before or after podman, the freeze and podman exit, in signed µs', () => {
+      const {timing, ...snapshot} = JSON.parse(fixture('records/checkpoint-4.3.1.json'))[0].cgroup.before
+      assert.ok(timing, 'the fixture snapshot had its own timing')
+      const t = timed(snapshot, 1_000_000n, {freezeNs: 3_500_000n, podmanEndNs: 900_000n, podmanStartNs: 2_000_000n})
+      assert.deepEqual(t.timing, {
+        relativeToFreezeUs: -2500,
+        relativeToPodmanExitUs: 100,
+        relativeToPodmanStartUs: -1000,
+      })
+    })
+  })
+})
