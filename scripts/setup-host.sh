@@ -52,7 +52,9 @@ apt_install() {
 }
 
 # --- 1. Podman, the runtime, conmon, a static busybox for the test image -----------------
-apt_install podman runc conmon busybox-static ca-certificates curl xz-utils
+# Debian's criu (3.17, which fails on 6.x kernels) comes with podman anyway; it stays in
+# /usr/sbin, shadowed by the one built below, and the tests use it to meet its failure for real.
+apt_install podman runc conmon criu busybox-static ca-certificates curl xz-utils
 say "podman $(podman version --format '{{.Client.Version}}' 2>/dev/null), runc $(runc --version | sed -n 's/^runc version //p')"
 
 # --- 2. CRIU -------------------------------------------------------------------------------
