@@ -1,13 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
 import {podmanFlags, runFlags, selectionFlags} from '../flags.js'
-import {runOperation} from '../operation/run.js'
+import {OperationCommand} from '../operation-command.js'
 import {CHECKPOINT_FLAGS, PodmanFlagValues} from '../podman/flags.js'
-import {renderRecords} from '../render/record-table.js'
 import {OperationRecord} from '../report/record.js'
 
-export default class Checkpoint extends BaseCommand {
+export default class Checkpoint extends OperationCommand {
   static args = {containers: Args.string({description: 'names or ids of running containers'})}
   static description = `Checkpoint containers and measure what it cost.
 
@@ -20,19 +18,11 @@ Runs 'podman container checkpoint --print-stats' with Podman's own flags, times 
     '<%= config.bin %> <%= command.id %> --all --output results.jsonl',
   ]
   static flags = {...selectionFlags, ...runFlags, ...podmanFlags(CHECKPOINT_FLAGS)}
+// Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 
   async run(): Promise<OperationRecord[]> {
     const {argv, flags} = await this.parse(Checkpoint)
-    const {all, latest, output, timeout, ...podman} = flags
-    const result = await runOperation(
-      'checkpoint',
-      {all, inputs: argv as string[], latest, podmanFlags: podman as PodmanFlagValues, timeoutMs: timeout * 1000},
-      {output},
-    )
-    const text = renderRecords(result.records)
-    if (text && !this.jsonEnabled()) this.log(text)
-    this.reportFailures(result.failures)
-    return result.records
+    return this.measure('checkpoint', argv as string[], flags as PodmanFlagValues & typeof flags)
   }
 }

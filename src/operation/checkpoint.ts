@@ -4,32 +4,23 @@ import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
-import {PODMAN} from '../podman/exec.js'
 import {CHECKPOINT_FLAGS, podmanFlagArgs} from '../podman/flags.js'
 import {checkpointRefusal, ContainerInfo} from '../podman/inspect.js'
 import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
-import {buildRecord, OperationClock, timed} from '../report/build-record.js'
+import {OperationClock, timed} from '../report/build-record.js'
 import {FrozenObservation, OperationRecord} from '../report/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {
+  entryOf,
   OperationRequest,
   OperationResult,
   partition,
+  RecordContext,
+  recordOf,
   recoverAfterFailure,
   requestOptions,
-  Started,
   startOperation,
 } from './common.js'
-
-/** What every record of one podman call shares. */
-export interface RecordContext {
-  args: string[]
-  batch: number
-  host: OperationRecord['host']
-  options: OperationRecord['options']
-  phases: Omit<OperationRecord['phases'], 'totalUs'>
-  started: Started
-}
 
 /** One container on its way through a checkpoint. */
 interface Prepared {
@@ -115,41 +106,16 @@ function checkpointRecord(
   run: PrintStatsRun,
   context: RecordContext,
 ): {error?: PodmanStatsError; record: OperationRecord} {
-  const entry = run.stats?.containers?.find((e) => e.Id === p.info.id)
-  const error = entry ? undefined : (run.failure ?? missingEntry(p.info))
-  const clock: OperationClock = {
-    freezeNs: watched?.firstSeenNs,
-    podmanEndNs: run.process.endedNs,
-    podmanStartNs: run.process.startedNs,
-  }
-  const warnings = [...p.warnings, ...unknownFieldWarnings(run)]
-  if (entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
-  const record = buildRecord({
-    batch: context.batch,
-    cgroup: {
-      before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined,
-      frozen: frozenObservation(watched, clock),
-    },
-    command: [PODMAN, ...context.args],
+  const {entry, error} = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
+  const clock: OperationClock = {freezeNs: watched?.firstSeenNs, podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
+  const record = recordOf('checkpoint', run, context, {
+    cgroup: {before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined, frozen: frozenObservation(watched, clock)},
     container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
     entry,
     error,
-    host: context.host,
-    operation: 'checkpoint',
-    options: context.options,
-    phases: context.phases,
-    podmanDuration: run.stats?.podmanDuration,
-    startedAt: context.started.startedAt,
-    startNs: context.started.startNs,
-    warnings,
+    warnings: p.warnings,
   })
   return {error, record}
-}
-
-export function unknownFieldWarnings(run: PrintStatsRun): string[] {
-  return (run.stats?.unknownFields ?? []).map(
-    (f) => `podman printed a field this tool does not know: ${f} (kept in podman's output only)`,
-  )
 }
 
 async function prepare(info: ContainerInfo, watcher: FreezeWatcher): Promise<Prepared> {
@@ -204,14 +170,4 @@ function frozenObservation(result: FreezeWatchResult | undefined, clock: Operati
     polls: result.polls,
     reason: `no poll read FREEZING or FROZEN (${result.polls} polls, one every ${every} µs on average${result.error ? `; polling ended with ${result.error}` : ''}): the freeze was shorter than the polling interval, or the runtime did not use the cgroup freezer`,
   }
-}
-
-function missingEntry(info: ContainerInfo): PodmanStatsError {
-  return new PodmanStatsError(
-    'BAD_OUTPUT',
-    `podman's statistics have no entry for container ${info.name} (${info.id.slice(0, 12)})`,
-    {
-      suggestions: ['Run the podman command by hand with --print-stats and compare.'],
-    },
-  )
 }

@@ -2,10 +2,11 @@ import {thawIfFrozen} from '../cgroup/freezer.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo, hostInfo} from '../host/host-info.js'
-import {runPodman} from '../podman/exec.js'
+import {PODMAN, runPodman} from '../podman/exec.js'
 import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/flags.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
-import {Operation} from '../podman/print-stats.js'
+import {PrintStatsRun} from '../podman/print-stats-run.js'
+import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {buildRecord} from '../report/build-record.js'
 import {OperationRecord} from '../report/record.js'
 import {monotonicNs} from '../time.js'
@@ -203,4 +204,53 @@ export async function recoverAfterFailure(
   warnings.push(
     `after the failure the container is ${after.status === 'paused' ? 'running again' : after.status}${holdsCheckpoint(after) ? ' and holds a checkpoint' : ''}`,
   )
+}
+
+/** What every record of one podman call shares. */
+export interface RecordContext {
+  args: string[]
+  batch: number
+  host: OperationRecord['host']
+  options: OperationRecord['options']
+  phases: Omit<OperationRecord['phases'], 'totalUs'>
+  started: Started
+}
+
+/** A container's entry in podman's output, or why there is none: the run's failure, or a missing entry. */
+export function entryOf(run: PrintStatsRun, id: string, what: string): {entry?: PodmanContainerStatistics; error?: PodmanStatsError} {
+  const entry = id ? run.stats?.containers?.find((e) => e.Id === id) : undefined
+  if (entry) return {entry}
+  const error =
+    run.failure ??
+    new PodmanStatsError('BAD_OUTPUT', `podman's statistics have no entry for ${what}`, {
+      suggestions: ['Run the podman command by hand with --print-stats and compare.'],
+    })
+  return {error}
+}
+
+/** One container's record of one podman run: its own parts, and what the run and the call share. */
+export function recordOf(
+  operation: Operation,
+  run: PrintStatsRun,
+  context: RecordContext,
+  own: {cgroup: OperationRecord['cgroup']; container: OperationRecord['container']; entry?: PodmanContainerStatistics; error?: PodmanStatsError; warnings: string[]},
+): OperationRecord {
+  const warnings = [...own.warnings, ...(run.stats?.unknownFields ?? []).map((f) => `podman printed a field this tool does not know: ${f} (kept in podman's output only)`)]
+  if (own.entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
+  return buildRecord({
+    batch: context.batch,
+    cgroup: own.cgroup,
+    command: [PODMAN, ...context.args],
+    container: own.container,
+    entry: own.entry,
+    error: own.error,
+    host: context.host,
+    operation,
+    options: context.options,
+    phases: context.phases,
+    podmanDuration: run.stats?.podmanDuration,
+    startedAt: context.started.startedAt,
+    startNs: context.started.startNs,
+    warnings,
+  })
 }

@@ -2,18 +2,19 @@ import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
-import {PODMAN} from '../podman/exec.js'
 import {podmanFlagArgs, RESTORE_FLAGS} from '../podman/flags.js'
 import {ContainerInfo, inspectContainers, restoreRefusal} from '../podman/inspect.js'
 import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
-import {buildRecord, OperationClock, timed} from '../report/build-record.js'
+import {OperationClock, timed} from '../report/build-record.js'
 import {OperationRecord, TimedSnapshot} from '../report/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
-import {RecordContext, unknownFieldWarnings} from './checkpoint.js'
 import {
+  entryOf,
   OperationRequest,
   OperationResult,
   partition,
+  RecordContext,
+  recordOf,
   recoverAfterFailure,
   requestOptions,
   startOperation,
@@ -154,33 +155,16 @@ async function restoreRecord(
   run: PrintStatsRun,
   context: RecordContext,
 ): Promise<{error?: PodmanStatsError; record: OperationRecord}> {
-  const entry = run.stats?.containers?.find((e) => e.Id === subject.id)
-  const error = entry ? undefined : (run.failure ?? missingEntry(subject.input))
-  const warnings = [...(restored?.warnings ?? []), ...unknownFieldWarnings(run)]
+  const {entry, error} = entryOf(run, subject.id, subject.input)
+  const warnings = [...(restored?.warnings ?? [])]
   if (error && subject.info) await recoverAfterFailure(subject.info, restored?.target, warnings)
-  if (entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
   const info = subject.info ?? restored?.info
-  const record = buildRecord({
-    batch: context.batch,
+  const record = recordOf('restore', run, context, {
     cgroup: {after: restored?.after},
-    command: [PODMAN, ...context.args],
     container: info ? {id: info.id, image: info.image, input: subject.input, name: info.name} : {input: subject.input},
     entry,
     error,
-    host: context.host,
-    operation: 'restore',
-    options: context.options,
-    phases: context.phases,
-    podmanDuration: run.stats?.podmanDuration,
-    startedAt: context.started.startedAt,
-    startNs: context.started.startNs,
     warnings,
   })
   return {error, record}
-}
-
-function missingEntry(input: string): PodmanStatsError {
-  return new PodmanStatsError('BAD_OUTPUT', `podman's statistics have no entry for ${input}`, {
-    suggestions: ['Run the podman command by hand with --print-stats and compare.'],
-  })
 }

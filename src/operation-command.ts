@@ -1,0 +1,25 @@
+import {BaseCommand} from './base-command.js'
+import {runOperation} from './operation/run.js'
+import {PodmanFlagValues} from './podman/flags.js'
+import {renderRecords} from './render/record-table.js'
+import {OperationRecord} from './report/record.js'
+
+/** Flags every operation command parses besides Podman's own. */
+interface OperationFlags {
+  all: boolean
+  latest: boolean
+  output?: string
+  timeout: number
+}
+
+/** `checkpoint` and `restore`: run the operation, print the records, report the failures. */
+export abstract class OperationCommand extends BaseCommand {
+  protected async measure(operation: 'checkpoint' | 'restore', inputs: string[], flags: OperationFlags & PodmanFlagValues): Promise<OperationRecord[]> {
+    const {all, latest, output, timeout, ...podman} = flags
+    const result = await runOperation(operation, {all, inputs, latest, podmanFlags: podman, timeoutMs: timeout * 1000}, {output})
+    const text = renderRecords(result.records)
+    if (text && !this.jsonEnabled()) this.log(text)
+    this.reportFailures(result.failures)
+    return result.records
+  }
+}
