@@ -5,7 +5,10 @@ import {Errors} from '@oclif/core'
  * interface (scripts branch on them) and are listed in docs/exit-codes.md: never renumber.
  */
 export const EXIT_CODES = {
+  BAD_ARCHIVE: 11,
   BAD_OUTPUT: 8,
+  BAD_RESULTS: 13,
+  BAD_STATS_FILE: 12,
   CONTAINER_NOT_FOUND: 5,
   CONTAINER_STATE: 6,
   HOST_NOT_READY: 4,
