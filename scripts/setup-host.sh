@@ -56,6 +56,8 @@ apt_install() {
 # /usr/sbin, shadowed by the one built below, and the tests use it to meet its failure for real.
 apt_install podman runc conmon criu busybox-static ca-certificates curl xz-utils
 say "podman $(podman version --format '{{.Client.Version}}' 2>/dev/null), runc $(runc --version | sed -n 's/^runc version //p')"
+# chromium: the report's HTML screenshot test (test/e2e/html-screenshot.test.ts) renders the page headless.
+apt_install chromium
 
 # --- 2. CRIU -------------------------------------------------------------------------------
 criu_ok() { criu check >/dev/null 2>&1; }

@@ -14,11 +14,12 @@ export const EXIT_CODES = {
   HOST_NOT_READY: 4,
   INTERRUPTED: 130,
   PODMAN_FAILED: 7,
-  // 2 is oclif's own status for bad flags and arguments.
   PODMAN_NOT_FOUND: 3,
   SCHEMA_VIOLATION: 9,
   TIMEOUT: 10,
   UNEXPECTED: 1,
+  // The status oclif itself gives bad flags and arguments.
+  USAGE: 2,
 } as const
 
 export type ErrorCode = keyof typeof EXIT_CODES

@@ -5,10 +5,13 @@ import type {ErrorObject, ValidateFunction} from 'ajv'
 import * as validators from './generated/validators.js'
 
 /** The JSON Schemas in schemas/, one per document the tool reads or writes. */
-export type SchemaName = 'cgroup-snapshot' | 'podman-checkpoint' | 'podman-restore' | 'record'
+export type SchemaName =
+  'bench-line' | 'cgroup-snapshot' | 'inspect' | 'podman-checkpoint' | 'podman-restore' | 'record'
 
 const OPEN: Record<SchemaName, ValidateFunction> = {
+  'bench-line': validators.benchLine,
   'cgroup-snapshot': validators.cgroupSnapshot,
+  inspect: validators.inspect,
   'podman-checkpoint': validators.podmanCheckpoint,
   'podman-restore': validators.podmanRestore,
   record: validators.record,

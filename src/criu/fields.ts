@@ -1,6 +1,8 @@
 /**
  * CRIU's statistics (images/stats.proto), with units and meaning. Times are microseconds in a
- * uint32; pages are counts of the host's page size. CRIU leaves out any field that is zero.
+ * uint32; pages and counts are uint64, pages in units of the host's page size. CRIU's stats files
+ * hold every field, zeros included; Podman's --print-stats output leaves out the zero ones (Go's
+ * `omitempty`) and carries only the fields marked inPodman.
  */
 export interface CriuField {
   /** Whether Podman's --print-stats output carries it (otherwise only the stats file does). */
@@ -112,14 +114,14 @@ export const CRIU_FIELDS: readonly CriuField[] = [
   },
   {
     inPodman: true,
-    meaning: 'pages compared with the parent image while restoring',
+    meaning: "pages a task inherited copy-on-write from its parent task, compared with the parent's copy",
     name: 'pages_compared',
     operation: 'restore',
     unit: 'pages',
   },
   {
     inPodman: true,
-    meaning: 'copy-on-write pages that needed no restoring',
+    meaning: "of the compared pages, those equal to the parent task's copy: left shared copy-on-write",
     name: 'pages_skipped_cow',
     operation: 'restore',
     unit: 'pages',

@@ -110,8 +110,8 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   return clean
 }
 
-/** The record as it will be printed: JSON has no undefined, so an absent value leaves no key. */
-function withoutUndefined<T>(value: T): T {
+/** A document as it will be printed: JSON has no undefined, so an absent value leaves no key. */
+export function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => withoutUndefined(v)) as T
   if (value === null || typeof value !== 'object') return value
   return Object.fromEntries(

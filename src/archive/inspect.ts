@@ -1,0 +1,271 @@
+import {stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {Compression} from './compression.js'
+import type {ArchiveContents, CheckpointContents, ReadFile} from './contents.js'
+
+import {decodeStatsFile, type StatsKind} from '../criu/stats-file.js'
+import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {pageSize as hostPageSize} from '../host/page-size.js'
+import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
+import {type CheckpointedContainer, readContainer} from './container-config.js'
+import {badArchive, SUGGESTIONS} from './errors.js'
+import {readArchive, readArchiveBytes} from './read-archive.js'
+import {readCheckpointDirectory} from './read-directory.js'
+
+export interface CriuStatistics {
+  /** Page counts in bytes (page size x pages), named <field>_bytes. */
+  derived: Record<string, number>
+  file: 'stats-dump' | 'stats-restore'
+  statistics: Record<string, number>
+}
+
+export interface FileGroup {
+  bytes: number
+  files: number
+}
+
+/** Everything `inspect` learns about one checkpoint. schemas/inspect.schema.json describes it. */
+export interface Inspection {
+  checks: InspectionCheck[]
+  container: CheckpointedContainer
+  criu: Partial<Record<StatsKind, CriuStatistics>>
+  /** Every regular file, with its path relative to the archive or directory root. */
+  files: Array<{bytes: number; name: string}>
+  /** As given on the command line. */
+  input: string
+  pageSize: {bytes: number; source: 'flag' | 'host'}
+  sizes: {
+    /** The archive file. */
+    archiveBytes?: number
+    /** The tar stream inside divided by the archive: 1 for none. */
+    compressionRatio?: number
+    /** Every file of the checkpoint directory (CRIU's images folder), recursively. */
+    images: FileGroup
+    /** CRIU's memory page images, pages-<n>.img. */
+    memoryPages: FileGroup
+    /** The root file system's changes Podman saved (rootfs-diff.tar), when there are any. */
+    rootfsDiffBytes?: number
+    /** The tar stream inside the archive: what extracting it takes. */
+    tarBytes?: number
+  }
+  source: {compression?: Compression; kind: 'archive' | 'directory'; path: string}
+  warnings: string[]
+}
+
+export interface InspectionFailure {
+  code: string
+  exitCode: number
+  input: string
+  message: string
+  suggestions: string[]
+}
+
+/** The `--json` document: schemas/inspect.schema.json. */
+export interface InspectReport {
+  failures: InspectionFailure[]
+  results: Inspection[]
+}
+
+export interface InspectOptions {
+  /** The page size to count CRIU's pages in, instead of this host's. */
+  pageSize?: number
+}
+
+/**
+ * Inspects each input in turn (one stream at a time keeps memory bounded) and collects failures
+ * per input: one bad archive does not hide the others.
+ */
+export async function inspectCheckpoints(
+  inputs: string[],
+  options: InspectOptions = {},
+): Promise<{errors: PodmanStatsError[]; report: InspectReport}> {
+  const report: InspectReport = {failures: [], results: []}
+  const errors: PodmanStatsError[] = []
+  for (const input of inputs) {
+    try {
+      // eslint-disable-next-line no-await-in-loop -- one archive at a time, by design
+      report.results.push(await inspectCheckpoint(input, options))
+    } catch (error) {
+      const failure = toPodmanStatsError(error)
+      if (!(failure instanceof PodmanStatsError)) throw failure
+      errors.push(failure)
+      report.failures.push({
+        code: failure.code,
+        exitCode: failure.exitCode,
+        input,
+        message: failure.message,
+        suggestions: failure.suggestions ?? [],
+      })
+    }
+  }
+
+  return {errors, report}
+}
+
+/** An archive already in memory (tests, fuzzing): what inspectCheckpoint makes of the same file. */
+export async function inspectArchiveBytes(
+  bytes: Uint8Array,
+  input: string,
+  options: InspectOptions = {},
+): Promise<Inspection> {
+  const contents = await readArchiveBytes(bytes, input)
+  const source = {compression: contents.compression, kind: 'archive', path: input} as const
+  return withArchiveSizes(
+    build({contents, imagesDir: 'checkpoint', input, pageSize: await pageSizeOf(options), source}),
+    contents,
+  )
+}
+
+/** One archive (plain, gzip or zstd) or checkpoint directory. */
+export async function inspectCheckpoint(input: string, options: InspectOptions = {}): Promise<Inspection> {
+  const absolute = path.resolve(input)
+  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
+    const problem = error.code === 'ENOENT' ? 'no such file or directory' : error.message
+    throw badArchive(input, problem, SUGGESTIONS.format)
+  })
+  const pageSize = await pageSizeOf(options)
+  if (info.isDirectory()) {
+    const contents = await readCheckpointDirectory(absolute, input)
+    const source = {kind: 'directory', path: absolute} as const
+    return build({contents, imagesDir: contents.imagesDir, input, pageSize, source})
+  }
+
+  const contents = await readArchive(absolute, input)
+  const source = {compression: contents.compression, kind: 'archive', path: absolute} as const
+  return withArchiveSizes(build({contents, imagesDir: 'checkpoint', input, pageSize, source}), contents)
+}
+
+async function pageSizeOf(options: InspectOptions): Promise<Inspection['pageSize']> {
+  return options.pageSize === undefined
+    ? {bytes: await hostPageSize(), source: 'host'}
+    : {bytes: options.pageSize, source: 'flag'}
+}
+
+function withArchiveSizes(inspection: Inspection, contents: ArchiveContents): Inspection {
+  inspection.sizes.archiveBytes = contents.archiveBytes
+  inspection.sizes.tarBytes = contents.tarBytes
+  if (contents.archiveBytes > 0) {
+    inspection.sizes.compressionRatio = Math.round((contents.tarBytes / contents.archiveBytes) * 1000) / 1000
+  }
+
+  return inspection
+}
+
+interface BuildInput {
+  contents: CheckpointContents
+  /** The folder of CRIU's images inside the archive or directory. */
+  imagesDir: string
+  input: string
+  pageSize: Inspection['pageSize']
+  source: Inspection['source']
+}
+
+const sum = (files: Array<{bytes: number}>) => files.reduce((total, f) => total + f.bytes, 0)
+
+/** Decodes the statistics, adds up the sizes and runs the checks. */
+function build({contents, imagesDir, input, pageSize, source}: BuildInput): Inspection {
+  const warnings = [...contents.warnings]
+  const images = contents.files.filter((f) => f.name.startsWith(`${imagesDir}/`))
+  const pages = images.filter((f) => new RegExp(`^${escape(imagesDir)}/pages-\\d+\\.img$`).test(f.name))
+  const criu: Inspection['criu'] = {}
+  const dump = decode(input, contents, 'stats-dump', images.length > 0)
+  criu.dump = withDerived('stats-dump', dump.statistics, pageSize.bytes)
+  warnings.push(...dump.warnings)
+  if (contents.read['stats-restore'] || contents.oversized['stats-restore']) {
+    const restore = decode(input, contents, 'stats-restore', true)
+    criu.restore = withDerived('stats-restore', restore.statistics, pageSize.bytes)
+    warnings.push(...restore.warnings)
+  }
+
+  const memoryPages = {bytes: sum(pages), files: pages.length}
+  const checks = dumpChecks(dump.statistics, memoryPages.bytes, pageSize.bytes)
+  if (criu.restore) checks.push(...restoreChecks(criu.restore.statistics))
+  const implied = impliedPageSize(dump.statistics, memoryPages.bytes)
+  if (implied !== undefined && implied !== pageSize.bytes) {
+    warnings.push(
+      `pages-*.img hold ${implied} bytes per written page, not ${pageSize.bytes}: the checkpoint was probably made on a host with ${implied}-byte pages (--page-size ${implied})`,
+    )
+  }
+
+  for (const failed of checks.filter((c) => c.outcome === 'fail'))
+    warnings.push(`check failed: ${failed.check} (${failed.detail})`)
+  const container = readContainer({config: contents.read['config.dump'], spec: contents.read['spec.dump']}, warnings)
+  if (!contents.read['config.dump'])
+    warnings.push('config.dump is missing: the container name, image and runtime are unknown')
+  const checkpointedAt = contents.modified['stats-dump']
+  if (checkpointedAt) container.checkpointedAt = checkpointedAt.toISOString()
+  const rootfsDiff = contents.files.find((f) => f.name === 'rootfs-diff.tar')
+  return {
+    checks,
+    container,
+    criu,
+    files: contents.files,
+    input,
+    pageSize,
+    sizes: {
+      images: {bytes: sum(images), files: images.length},
+      memoryPages,
+      ...(rootfsDiff ? {rootfsDiffBytes: rootfsDiff.bytes} : {}),
+    },
+    source,
+    warnings,
+  }
+}
+
+/** Decodes a statistics file, or says why there is none. */
+function decode(
+  input: string,
+  contents: CheckpointContents,
+  file: `stats-${string}` & ReadFile,
+  isCheckpoint: boolean,
+) {
+  const bytes = contents.read[file]
+  const oversized = contents.oversized[file]
+  if (oversized !== undefined) {
+    throw new PodmanStatsError(
+      'BAD_STATS_FILE',
+      `${file} in ${input} is ${oversized} bytes, where CRIU writes about 50: it is not a statistics file`,
+      {suggestions: SUGGESTIONS.corrupt},
+    )
+  }
+
+  if (!bytes) {
+    if (!isCheckpoint && !contents.read['config.dump']) {
+      throw badArchive(
+        input,
+        'it is a tar archive but not a Podman checkpoint: it holds no stats-dump, config.dump or checkpoint/ images',
+        SUGGESTIONS.format,
+      )
+    }
+
+    throw new PodmanStatsError('BAD_STATS_FILE', `${input} holds no ${file}: CRIU's statistics are not there`, {
+      suggestions: [
+        'Podman puts stats-dump into every archive it exports (podman container checkpoint --export); a checkpoint directory keeps it only when checkpointed with --keep.',
+      ],
+    })
+  }
+
+  const decoded = decodeStatsFile(bytes, `${file} in ${input}`)
+  const expected = file === 'stats-dump' ? 'dump' : 'restore'
+  if (decoded.kind !== expected) {
+    decoded.warnings.push(`${file} holds ${decoded.kind} statistics, where CRIU writes ${expected} statistics`)
+  }
+
+  return decoded
+}
+
+function withDerived(
+  file: CriuStatistics['file'],
+  statistics: Record<string, number>,
+  pageSize: number,
+): CriuStatistics {
+  const derived: Record<string, number> = {}
+  for (const [field, value] of Object.entries(statistics)) {
+    if (/^(sh)?pages_/.test(field)) derived[`${field}_bytes`] = value * pageSize
+  }
+
+  return {derived, file, statistics}
+}
+
+const escape = (text: string) => text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)

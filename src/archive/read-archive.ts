@@ -1,0 +1,263 @@
+import {createReadStream} from 'node:fs'
+import {open} from 'node:fs/promises'
+import {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+import {createGunzip} from 'node:zlib'
+import {type Extract, extract as tarExtract} from 'tar-stream'
+
+import {SNIFF_BYTES, sniffCompression} from './compression.js'
+import {type ArchiveContents, type CheckpointContents, isReadFile, READ_FILES} from './contents.js'
+import {normalizeEntryName} from './entry-name.js'
+import {ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
+import {decompressZstd} from './zstd-stream.js'
+
+/** One entry as tar-stream hands it over: its header and a stream of its data. */
+type Entry = Extract extends AsyncIterable<infer E> ? E : never
+
+const CHUNK_BYTES = 256 * 1024
+const BLOCK = 512
+
+/**
+ * Reads a checkpoint archive as `podman container checkpoint --export` writes it, as one stream:
+ * nothing is extracted or written, and memory stays bounded whatever the archive's size. The
+ * compression is told by the first bytes, not the file name.
+ */
+export async function readArchive(path: string, source = path): Promise<ArchiveContents> {
+  let head: Buffer
+  let archiveBytes: number
+  try {
+    const handle = await open(path, 'r')
+    try {
+      archiveBytes = (await handle.stat()).size
+      head = Buffer.alloc(SNIFF_BYTES)
+      head = head.subarray(0, (await handle.read(head, 0, SNIFF_BYTES, 0)).bytesRead)
+    } finally {
+      await handle.close()
+    }
+  } catch (error) {
+    throw badArchive(source, (error as Error).message, SUGGESTIONS.format)
+  }
+
+  const stream = createReadStream(path, {highWaterMark: CHUNK_BYTES})
+  try {
+    return await readArchiveStream(stream, {archiveBytes, head, source})
+  } finally {
+    stream.destroy()
+  }
+}
+
+/** The same from bytes in memory (tests, fuzzing), handed over in chunks as a file would be. */
+export async function readArchiveBytes(
+  bytes: Uint8Array,
+  source = 'archive',
+  chunkBytes = CHUNK_BYTES,
+): Promise<ArchiveContents> {
+  async function* chunks() {
+    for (let at = 0; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes)
+  }
+
+  return readArchiveStream(chunks(), {archiveBytes: bytes.length, head: bytes.subarray(0, SNIFF_BYTES), source})
+}
+
+interface StreamOptions {
+  archiveBytes: number
+  /** The stream's first bytes (up to SNIFF_BYTES), to tell the compression. */
+  head: Uint8Array
+  /** Names the archive in messages. */
+  source: string
+}
+
+async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<ArchiveContents> {
+  const sniffed = sniffCompression(options.head)
+  if ('other' in sniffed) {
+    throw badArchive(
+      options.source,
+      `it holds ${sniffed.other}, not a checkpoint archive (a tar file, plain or compressed with gzip or zstd)`,
+      SUGGESTIONS.format,
+    )
+  }
+
+  const {compression} = sniffed
+  const tarStream = compression === 'gzip' ? gunzip(input) : compression === 'zstd' ? decompressZstd(input) : input
+  try {
+    return {...(await readTar(tarStream, options.source)), archiveBytes: options.archiveBytes, compression}
+  } catch (error) {
+    if (!(error instanceof ArchiveStreamError)) throw error
+    throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+  }
+}
+
+/**
+ * gunzip as a stream of chunks; zlib's failures become ArchiveStreamErrors.
+ *
+ * @yields the decompressed bytes, as zlib hands them out
+ */
+async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let read = 0
+  async function* counted() {
+    for await (const chunk of source) {
+      read += chunk.length
+      yield chunk
+    }
+  }
+
+  const unzip = createGunzip()
+  // Its failures reach the loop below through `unzip`.
+  pipeline(Readable.from(counted()), unzip).catch(() => {})
+  try {
+    for await (const chunk of unzip) yield chunk as Buffer
+  } catch (error) {
+    const {code, message} = error as NodeJS.ErrnoException
+    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error
+    if (code === 'Z_BUF_ERROR') {
+      throw new ArchiveStreamError(`the gzip stream ends early after ${read} compressed bytes: it is truncated`, true)
+    }
+
+    throw new ArchiveStreamError(`the gzip stream is corrupt (${message}) within its first ${read} bytes`, false)
+  } finally {
+    unzip.destroy()
+  }
+}
+
+/** The tar stream's size, and how many zero bytes it ends with. */
+interface Tail {
+  bytes: number
+  zeros: number
+}
+
+/**
+ * Reads every entry's header, keeps the few files an inspection needs (READ_FILES) and skips the
+ * data of the others. Fails on the first unsafe entry name, a damaged header or an early end.
+ */
+async function readTar(
+  chunks: AsyncIterable<Uint8Array>,
+  source: string,
+): Promise<Omit<ArchiveContents, 'archiveBytes' | 'compression'>> {
+  const extract = tarExtract()
+  const contents: CheckpointContents = {files: [], modified: {}, oversized: {}, read: {}, warnings: []}
+  const tail: Tail = {bytes: 0, zeros: 0}
+  let sourceError: unknown
+  const pumping = pump(chunks, extract, tail).catch((error: unknown) => {
+    sourceError = error
+    extract.destroy(error as Error)
+  })
+  // Where the last entry's data (padded to a block) ends: the end-of-archive marker follows.
+  let dataEnd = 0
+  let last = '(the first header)'
+  try {
+    for await (const entry of extract) {
+      const start = (entry.header as {byteOffset?: number}).byteOffset ?? dataEnd + BLOCK
+      dataEnd = start + Math.ceil(entry.header.size / BLOCK) * BLOCK
+      last = entry.header.name
+
+      await consume(entry, contents, source)
+    }
+  } catch (error) {
+    await pumping
+    throw tarError(sourceError ?? error, last, tail, dataEnd)
+  }
+
+  await pumping
+  if (sourceError) throw tarError(sourceError, last, tail, dataEnd)
+  // tar-stream takes a stream cut at a header boundary for a complete one; Podman's writer
+  // (Go's archive/tar) always ends with two zero blocks.
+  const trailer = tail.bytes - dataEnd
+  if (trailer < 2 * BLOCK || tail.zeros < trailer) {
+    throw new ArchiveStreamError(
+      `the tar stream ends after ${tail.bytes} bytes without its end-of-archive marker (two zero blocks): it is truncated`,
+      true,
+    )
+  }
+
+  return {...contents, tarBytes: tail.bytes}
+}
+
+/** Writes the decompressed stream into tar-stream, waiting whenever it asks to. */
+async function pump(chunks: AsyncIterable<Uint8Array>, extract: Extract, tail: Tail): Promise<void> {
+  for await (const chunk of chunks) {
+    if (extract.destroyed) return
+    tail.bytes += chunk.length
+    let i = chunk.length - 1
+    while (i >= 0 && chunk[i] === 0) i--
+    tail.zeros = i < 0 ? tail.zeros + chunk.length : chunk.length - 1 - i
+
+    if (!extract.write(chunk)) await drained(extract)
+  }
+
+  // streamx's end() takes the last chunk to write; null is none.
+  extract.end(null)
+}
+
+function drained(stream: Extract): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+
+    stream.on('drain', done)
+    stream.on('close', done)
+  })
+}
+
+async function consume(entry: Entry, contents: CheckpointContents, source: string): Promise<void> {
+  const {header} = entry
+  const normalized = normalizeEntryName(header.name)
+  if ('unsafe' in normalized) {
+    throw badArchive(source, `it holds ${normalized.unsafe}: refusing the whole archive`, SUGGESTIONS.unsafe)
+  }
+
+  const {name} = normalized
+  const {size} = header
+  const isFile = header.type === 'file' || header.type === 'contiguous-file'
+  if (isFile) contents.files.push({bytes: size, name})
+  if (!isFile || !isReadFile(name)) {
+    await skip(entry)
+    return
+  }
+
+  if (contents.read[name] || contents.oversized[name]) {
+    contents.warnings.push(`${name} appears more than once in the archive: the last one is used`)
+  }
+
+  if (size > READ_FILES[name]) {
+    contents.oversized[name] = size
+    delete contents.read[name]
+    await skip(entry)
+    return
+  }
+
+  const parts: Buffer[] = []
+  for await (const chunk of entry) parts.push(chunk as Buffer)
+  contents.read[name] = Buffer.concat(parts)
+  delete contents.oversized[name]
+  if (header.mtime && !Number.isNaN(header.mtime.getTime())) contents.modified[name] = header.mtime
+}
+
+/** Reads an entry's data to its end, which is how tar-stream moves on to the next header. */
+async function skip(entry: Entry): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the data itself is not needed
+  for await (const _chunk of entry) continue
+}
+
+/** tar-stream's failures, in words, with where the stream broke. */
+function tarError(error: unknown, last: string, tail: Tail, dataEnd: number): unknown {
+  if (!(error instanceof Error) || error instanceof ArchiveStreamError) return error
+  if (error.message === 'Unexpected end of data') {
+    const where =
+      tail.bytes < dataEnd
+        ? `inside the data of ${JSON.stringify(last)}`
+        : `inside the header after ${JSON.stringify(last)}`
+    return new ArchiveStreamError(`the tar stream ends after ${tail.bytes} bytes, ${where}: it is truncated`, true)
+  }
+
+  if (/^(Invalid tar header|Invalid header|Header exceeds max size)/.test(error.message)) {
+    return new ArchiveStreamError(
+      `a tar header after the entry ${JSON.stringify(last)} is corrupt (${error.message.replace(/\.? Maybe.*/, '')})`,
+      false,
+    )
+  }
+
+  return error
+}

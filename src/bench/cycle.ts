@@ -1,0 +1,113 @@
+import {stat, unlink} from 'node:fs/promises'
+import path from 'node:path'
+
+import {PodmanStatsError} from '../errors.js'
+import {checkpointContainers} from '../operation/checkpoint.js'
+import {restoreContainers} from '../operation/restore.js'
+import {runPodman} from '../podman/exec.js'
+import {PodmanFlagValues} from '../podman/flags.js'
+import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
+import {OperationRecord} from '../report/record.js'
+import {Configuration} from './matrix.js'
+
+export interface CycleContext {
+  archiveDir: string
+  /** The container as the user named it. */
+  container: string
+  /** What the previous cycle learnt of the container; each operation then skips `podman inspect`. */
+  known?: ContainerInfo
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface CycleOutcome {
+  archiveBytes?: number
+  checkpoint?: OperationRecord
+  cycleUs?: number
+  error?: PodmanStatsError
+  known?: ContainerInfo
+  restore?: OperationRecord
+}
+
+/**
+ * One checkpoint + restore of one configuration, as a migration does it: in place, or through an
+ * exported archive restored with --import (the source container removed between the two, or kept
+ * running with --leave-running while a copy is restored beside it and removed afterwards). Only
+ * the two operations are timed; the steps between them are not.
+ */
+export async function runCycle(configuration: Configuration, context: CycleContext, iteration: number): Promise<CycleOutcome> {
+  const {options} = configuration
+  const archive = options.export ? path.join(context.archiveDir, `cycle-${iteration}.tar${archiveSuffix(options.compress)}`) : undefined
+  const common: PodmanFlagValues = {keep: options.keep, 'tcp-established': options['tcp-established']}
+  const checkpointFlags: PodmanFlagValues = {...common, compress: options.compress, export: archive, 'leave-running': options['leave-running']}
+  const run = {signal: context.signal, timeoutMs: context.timeoutMs}
+
+  const checkpoint = await checkpointContainers({containers: context.known ? [context.known] : undefined, inputs: [context.container], podmanFlags: checkpointFlags, ...run})
+  const checkpointRecord = checkpoint.records[0]
+  if (checkpoint.failures.length > 0) return {checkpoint: checkpointRecord, error: checkpoint.failures[0]}
+  const known = knownFrom(checkpointRecord, context.container)
+
+  try {
+    const copy = options['leave-running'] ? `${known.name}-bench-restored` : undefined
+    // The source is gone in a migration: its name and id are free for the imported copy.
+    if (archive && !copy) await podmanOrFail(['rm', known.id])
+    const restore = archive
+      ? await restoreContainers({inputs: [], podmanFlags: {...common, import: archive, name: copy}, ...run})
+      : await restoreContainers({containers: [{...known, status: 'exited'}], inputs: [context.container], podmanFlags: common, ...run})
+    const restoreRecord = restore.records[0]
+    if (copy) await runPodman(['rm', '--force', '--time', '0', copy])
+    if (restore.failures.length > 0) return {checkpoint: checkpointRecord, error: restore.failures[0], restore: restoreRecord}
+    return {
+      archiveBytes: archive ? (await stat(archive)).size : undefined,
+      checkpoint: checkpointRecord,
+      cycleUs: checkpointRecord.phases.totalUs + restoreRecord.phases.totalUs,
+      known: copy ? known : knownFrom(restoreRecord, context.container),
+      restore: restoreRecord,
+    }
+  } finally {
+    if (archive) await unlink(archive).catch(() => {})
+  }
+}
+
+/**
+ * After a failed cycle: brings the container back to running if it can (restoring an in-place
+ * checkpoint, untimed), so the bench can go on; throws when it cannot.
+ */
+export async function recoverContainer(container: string): Promise<void> {
+  const info = (await inspectContainers([container])).get(container)
+  if (!info || info instanceof PodmanStatsError) {
+    throw new PodmanStatsError('CONTAINER_NOT_FOUND', `after a failed cycle the container "${container}" is gone`, {
+      suggestions: ['Start it again and resume with --resume.'],
+    })
+  }
+
+  if (info.status === 'running') return
+  const back = holdsCheckpoint(info) ? await runPodman(['container', 'restore', info.id]) : await runPodman(['start', info.id])
+  if (back.exitCode !== 0) {
+    throw new PodmanStatsError('CONTAINER_STATE', `after a failed cycle the container "${container}" is ${info.status} and could not be brought back: ${back.stderr.trim()}`, {
+      suggestions: ['Look at it with `podman ps -a`, start it, and resume with --resume.'],
+    })
+  }
+}
+
+function knownFrom(record: OperationRecord, input: string): ContainerInfo {
+  return {
+    id: record.container.id!,
+    image: record.container.image ?? '',
+    input,
+    name: record.container.name ?? input,
+    // 0: the next operation finds the cgroup from the id.
+    pid: 0,
+    runtime: record.host.runtime.name,
+    status: 'running',
+  }
+}
+
+function archiveSuffix(compress: string | undefined): string {
+  return compress === 'gzip' ? '.gz' : compress === 'none' ? '' : '.zst'
+}
+
+async function podmanOrFail(args: string[]): Promise<void> {
+  const result = await runPodman(args)
+  if (result.exitCode !== 0) throw new PodmanStatsError('PODMAN_FAILED', `podman ${args.join(' ')} failed: ${result.stderr.trim()}`)
+}

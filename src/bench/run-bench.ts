@@ -1,0 +1,180 @@
+import {randomUUID} from 'node:crypto'
+import {access, mkdtemp, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {prestartFreezeWatchers} from '../cgroup/freeze-watcher.js'
+import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {ContainerInfo, inspectContainers} from '../podman/inspect.js'
+import {withoutUndefined} from '../report/build-record.js'
+import {appendJsonLine} from '../report/jsonl.js'
+import {readResults} from '../report/read-results.js'
+import {summarize, Summary} from '../report/summary.js'
+import {recoverContainer, runCycle} from './cycle.js'
+import {BenchLine, lineOptions, sampleOfLine} from './line.js'
+import {Configuration} from './matrix.js'
+
+export interface BenchPlan {
+  /** The first configuration's medians are the others' reference. */
+  configurations: Configuration[]
+  container: string
+  failFast: boolean
+  iterations: number
+  /** JSON Lines file every finished cycle is appended to. */
+  output: string
+  /** Continue `output`: run only the cycles it does not hold yet. */
+  resume: boolean
+  timeoutMs?: number
+  warmup: number
+}
+
+export interface BenchProgress {
+  configuration: string
+  done: number
+  line?: BenchLine
+  total: number
+}
+
+export interface BenchControl {
+  onProgress?: (progress: BenchProgress) => void
+  /** Aborted by a second Ctrl-C: the running podman gets SIGINT. */
+  signal?: AbortSignal
+  /** Set by a first Ctrl-C: no new cycle starts. */
+  stopRequested: () => boolean
+}
+
+export interface BenchResult {
+  /** Measured cycles this run finished (warm-ups and earlier runs' lines apart). */
+  cycles: number
+  failed: number
+  output: string
+  runId: string
+  /** Why the run ended before its plan did, if it did. */
+  stopped?: PodmanStatsError
+  /** Over every measured cycle in the file, earlier runs' included. */
+  summary: Summary
+}
+
+interface Step {
+  configuration: Configuration
+  iteration: number
+  warmup: boolean
+}
+
+/**
+ * Runs the plan: warm-ups, then measured cycles interleaved across configurations (A B C A B C …)
+ * so that drift in the machine favours none. Each cycle is appended to the output the moment it
+ * ends, failures included; a stop request ends the run between cycles with the container running.
+ */
+export async function runBench(plan: BenchPlan, control: BenchControl): Promise<BenchResult> {
+  const runId = randomUUID()
+  const done = plan.resume ? await completedCycles(plan.output) : new Map<string, number>()
+  const steps = planSteps(plan, done)
+  const total = steps.length
+  const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-bench-'))
+  await ensureRunning(plan.container)
+  let known: ContainerInfo | undefined
+  let cycles = 0
+  let failed = 0
+  let stopped: PodmanStatsError | undefined
+  prestartFreezeWatchers(1)
+  try {
+    for (const [index, step] of steps.entries()) {
+      if (control.stopRequested()) {
+        stopped = new PodmanStatsError('INTERRUPTED', `stopped after ${index} of ${total} cycles; ${plan.output} holds every finished one`, {
+          suggestions: [`Continue with the same command and --resume.`],
+        })
+        break
+      }
+
+      control.onProgress?.({configuration: step.configuration.id, done: index, total})
+      const startedAt = new Date().toISOString()
+      // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design
+      const outcome = await runCycle(step.configuration, {archiveDir, container: plan.container, known, signal: control.signal, timeoutMs: plan.timeoutMs}, step.iteration).catch(
+        (error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}),
+      )
+      const line: BenchLine = {
+        archiveBytes: 'archiveBytes' in outcome ? outcome.archiveBytes : undefined,
+        benchVersion: 1,
+        checkpoint: 'checkpoint' in outcome ? outcome.checkpoint : undefined,
+        configuration: {id: step.configuration.id, options: lineOptions(step.configuration)},
+        container: plan.container,
+        cycleUs: 'cycleUs' in outcome ? outcome.cycleUs : undefined,
+        error: outcome.error ? {code: outcome.error.code, exitCode: outcome.error.exitCode, message: outcome.error.message} : undefined,
+        iteration: step.iteration,
+        kind: 'bench-cycle',
+        outcome: outcome.error ? (outcome.error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok',
+        restore: 'restore' in outcome ? outcome.restore : undefined,
+        runId,
+        startedAt,
+        warmup: step.warmup,
+      }
+      // eslint-disable-next-line no-await-in-loop -- written before the next cycle starts
+      await appendJsonLine(plan.output, withoutUndefined(line))
+      if (!step.warmup) cycles++
+      control.onProgress?.({configuration: step.configuration.id, done: index + 1, line, total})
+      if (outcome.error) {
+        if (!step.warmup) failed++
+        if (outcome.error.code === 'INTERRUPTED' || plan.failFast) {
+          stopped = outcome.error
+          // Interrupted mid-cycle: the container is left running if it can be.
+          // eslint-disable-next-line no-await-in-loop -- once, before leaving
+          await recoverContainer(plan.container).catch(() => {})
+          break
+        }
+
+        // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
+        await recoverContainer(plan.container)
+        known = undefined
+      } else known = 'known' in outcome ? outcome.known : undefined
+    }
+  } finally {
+    await rm(archiveDir, {force: true, recursive: true})
+  }
+
+  const results = await readResults(plan.output)
+  const samples = results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l))
+  return {cycles, failed, output: plan.output, runId, stopped, summary: summarize(samples, plan.configurations[0]?.id)}
+}
+
+/** Warm-ups first, then iteration by iteration each configuration in turn, minus what is done. */
+export function planSteps(plan: Pick<BenchPlan, 'configurations' | 'iterations' | 'warmup'>, done: Map<string, number>): Step[] {
+  const steps: Step[] = []
+  for (let w = 1; w <= plan.warmup; w++) for (const configuration of plan.configurations) steps.push({configuration, iteration: w, warmup: true})
+  for (let i = 1; i <= plan.iterations; i++) {
+    for (const configuration of plan.configurations) {
+      if (i > (done.get(configuration.id) ?? 0)) steps.push({configuration, iteration: i, warmup: false})
+    }
+  }
+
+  return steps
+}
+
+/** Measured cycles per configuration already in a file, failed ones included (they were run). */
+async function completedCycles(output: string): Promise<Map<string, number>> {
+  const exists = await access(output).then(
+    () => true,
+    () => false,
+  )
+  if (!exists) {
+    throw new PodmanStatsError('BAD_RESULTS', `--resume: ${output} does not exist`, {suggestions: ['Resume the file an earlier bench wrote (--output).']})
+  }
+
+  const done = new Map<string, number>()
+  for (const line of (await readResults(output)).benchLines) {
+    if (!line.warmup && line.outcome !== 'interrupted') done.set(line.configuration.id, Math.max(done.get(line.configuration.id) ?? 0, line.iteration))
+  }
+
+  return done
+}
+
+/** The container must be running before the first cycle (which resolves it for the others). */
+async function ensureRunning(container: string): Promise<void> {
+  const info = (await inspectContainers([container])).get(container)
+  if (!info || isPodmanStatsError(info)) throw info ?? new PodmanStatsError('CONTAINER_NOT_FOUND', `no container named "${container}"`)
+  if (info.status !== 'running') {
+    throw new PodmanStatsError('CONTAINER_STATE', `container "${container}" is ${info.status}: a bench starts from a running container`, {
+      suggestions: [`Start it: podman start ${container}`],
+    })
+  }
+}

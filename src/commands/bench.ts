@@ -1,0 +1,75 @@
+import {Args, Flags} from '@oclif/core'
+import cliProgress from 'cli-progress'
+
+import {BaseCommand} from '../base-command.js'
+import {expandMatrix, parseSwitchList} from '../bench/matrix.js'
+import {BenchResult, runBench} from '../bench/run-bench.js'
+import {withGracefulStop} from '../process/interrupt.js'
+import {renderSummaryTable} from '../render/summary.js'
+
+export default class Bench extends BaseCommand {
+  static args = {container: Args.string({description: 'a running container', required: true})}
+  static description = `Checkpoint and restore a container many times, over a matrix of Podman's flags, and summarize.
+
+Each cycle is a checkpoint and a restore (through an exported archive restored with --import when exporting), recorded with both full records and appended to --output as JSON Lines the moment it ends. Configurations are interleaved (A B C A B C …) so that drift in the machine favours none. Ctrl-C stops after the current cycle and leaves the container running; a second Ctrl-C interrupts podman. --resume continues a file. At the end: per configuration and field n, min, median, mean, p95, max, standard deviation, and each median against the first configuration's.`
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,gzip,zstd --output web.jsonl',
+    '<%= config.bin %> <%= command.id %> web --iterations 10 --export off,on --warmup 2',
+    '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,zstd --output web.jsonl --resume',
+  ]
+  static flags = {
+    compress: Flags.string({description: 'compressions of the exported archive to compare, e.g. none,gzip,zstd (turns --export on)'}),
+    export: Flags.string({description: 'through an exported archive and --import (on), in place (off), or both (off,on)'}),
+    'fail-fast': Flags.boolean({description: 'stop at the first failed cycle instead of recording it and going on'}),
+    iterations: Flags.integer({char: 'n', default: 10, description: 'measured cycles per configuration', min: 1}),
+    keep: Flags.string({description: "keep CRIU's files (Podman's --keep): on, off or off,on"}),
+    'leave-running': Flags.string({description: "Podman's --leave-running (needs --export on): on, off or off,on"}),
+    output: Flags.string({char: 'o', description: 'JSON Lines file each cycle is appended to [default: podman-stats-bench-<time>.jsonl]'}),
+    resume: Flags.boolean({dependsOn: ['output'], description: 'continue --output: run only the cycles it does not hold'}),
+    'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
+    timeout: Flags.integer({default: 0, description: 'stop a podman that runs longer than this many seconds (0: never)', min: 0}),
+    warmup: Flags.integer({default: 1, description: 'unmeasured cycles per configuration first (recorded, left out of the summary)', min: 0}),
+  }
+
+  async run(): Promise<BenchResult> {
+    const {args, flags} = await this.parse(Bench)
+    const list = (name: string, value?: string) => (value === undefined ? undefined : parseSwitchList(value, name))
+    const configurations = expandMatrix({
+      compress: flags.compress?.split(',').map((c) => c.trim()),
+      export: list('export', flags.export),
+      keep: list('keep', flags.keep),
+      leaveRunning: list('leave-running', flags['leave-running']),
+      tcpEstablished: list('tcp-established', flags['tcp-established']),
+    })
+    const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
+    // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
+    const bar = process.stderr.isTTY && !this.jsonEnabled() ? new cliProgress.SingleBar({format: ' {bar} {value}/{total} cycles | ETA {eta_formatted} | {configuration}', hideCursor: true, stream: process.stderr}, cliProgress.Presets.shades_classic) : undefined
+    const result = await withGracefulStop(
+      (control) =>
+        runBench(
+          {configurations, container: args.container, failFast: flags['fail-fast'], iterations: flags.iterations, output, resume: flags.resume, timeoutMs: flags.timeout * 1000, warmup: flags.warmup},
+          {
+            ...control,
+            onProgress({configuration, done, total}) {
+              if (!bar) return
+              if (done === 0) bar.start(total, 0, {configuration})
+              else bar.update(done, {configuration})
+            },
+          },
+        ),
+      () => this.logToStderr('\nstopping after the current cycle; Ctrl-C again interrupts podman'),
+    ).finally(() => bar?.stop())
+    if (!this.jsonEnabled()) {
+      this.log(renderSummaryTable(result.summary))
+      this.log(`\n${result.cycles} cycles this run${result.failed > 0 ? ` (${result.failed} failed)` : ''}; every cycle is in ${result.output}`)
+    }
+
+    if (result.stopped) {
+      if (this.jsonEnabled()) process.exitCode = result.stopped.exitCode
+      else throw result.stopped
+    }
+
+    return result
+  }
+}

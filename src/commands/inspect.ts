@@ -1,0 +1,35 @@
+import {Args, Flags} from '@oclif/core'
+
+import {inspectCheckpoints, InspectReport} from '../archive/inspect.js'
+import {BaseCommand} from '../base-command.js'
+import {EXIT_CODES} from '../errors.js'
+import {renderInspections} from '../render/inspect-table.js'
+
+export default class Inspect extends BaseCommand {
+  static args = {inputs: Args.string({description: 'checkpoint archives or directories', required: true})}
+  static description = `Read checkpoints offline: CRIU's statistics, the container, the sizes.
+
+Reads an archive written by 'podman container checkpoint --export' (plain tar, gzip or zstd, told by its first bytes) as one stream, extracting nothing, or a checkpoint directory kept with --keep (a container's userdata folder, or its checkpoint/ folder). Decodes CRIU's stats-dump (and stats-restore when there is one) with every field, not only those Podman prints, and checks them against the images: (pages_written + shpages_written) x page size against the size of pages-*.img, and memwrite_time <= memdump_time. A damaged archive exits with status ${EXIT_CODES.BAD_ARCHIVE}, a missing or damaged statistics file with ${EXIT_CODES.BAD_STATS_FILE}; with several inputs the others are still inspected.`
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %> /tmp/web.tar.zst',
+    '<%= config.bin %> <%= command.id %> /var/lib/containers/storage/overlay-containers/ID/userdata',
+    '<%= config.bin %> <%= command.id %> a.tar b.tar.gz --json',
+  ]
+  static flags = {
+    'page-size': Flags.integer({
+      description: "bytes per page to count CRIU's pages in (default: this host's; CRIU does not record it)",
+      min: 1024,
+    }),
+  }
+  // Any number of inputs. (oclif reads these statics as own properties: they cannot be inherited.)
+  static strict = false
+
+  async run(): Promise<InspectReport> {
+    const {argv, flags} = await this.parse(Inspect)
+    const {errors, report} = await inspectCheckpoints(argv as string[], {pageSize: flags['page-size']})
+    if (report.results.length > 0 && !this.jsonEnabled()) this.log(renderInspections(report.results))
+    this.reportFailures(errors)
+    return report
+  }
+}

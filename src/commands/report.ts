@@ -1,0 +1,100 @@
+import {Args, Flags} from '@oclif/core'
+import {writeFile} from 'node:fs/promises'
+
+import {BaseCommand} from '../base-command.js'
+import {renderChartsSvg} from '../render/charts.js'
+import {renderHtml} from '../render/html.js'
+import {
+  renderComparison,
+  renderSamplesCsv,
+  renderSummaryCsv,
+  renderSummaryMarkdown,
+  renderSummaryTable,
+  summaryRows,
+} from '../render/summary.js'
+import {buildReport, Report} from '../report/report.js'
+
+export default class ReportCommand extends BaseCommand {
+  static args = {
+    files: Args.string({
+      description: 'results: bench JSON Lines, --output files, or checkpoint/restore --json output',
+      required: true,
+    }),
+  }
+  static description = `Summarize saved results as a table, JSON, CSV or Markdown, and draw charts.
+
+Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number and the rest is still used. Statistics per configuration and field (n, min, median, mean, p95, max, standard deviation, median against the baseline). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration (Vega-Lite); --compare sets two runs side by side.`
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %> web.jsonl',
+    '<%= config.bin %> <%= command.id %> web.jsonl --format csv > web.csv',
+    '<%= config.bin %> <%= command.id %> web.jsonl --html web.html --svg web.svg',
+    '<%= config.bin %> <%= command.id %> --compare before.jsonl after.jsonl',
+  ]
+  static flags = {
+    baseline: Flags.string({description: 'the configuration others are compared with [default: the first]'}),
+    compare: Flags.boolean({
+      description: 'two files side by side: each configuration they share, median against median',
+    }),
+    format: Flags.option({
+      default: 'table',
+      description: 'how to print the summary',
+      options: ['table', 'json', 'csv', 'markdown'] as const,
+    })(),
+    html: Flags.string({description: 'write a self-contained HTML page with the charts and the summary'}),
+    rows: Flags.option({
+      default: 'summary',
+      description: 'csv: one row per configuration and field (summary), or per cycle/record (cycles)',
+      options: ['summary', 'cycles'] as const,
+    })(),
+    svg: Flags.string({description: 'write the charts as one SVG file'}),
+  }
+  static strict = false
+
+  async run(): Promise<Report> {
+    const {argv, flags} = await this.parse(ReportCommand)
+    const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
+    // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
+    for (const problem of report.problems)
+      process.stderr.write(`warning: ${problem.file}:${problem.line}: ${problem.message}\n`)
+    if (flags.svg) await writeFile(flags.svg, await renderChartsSvg(report.samples, report.summary))
+    if (flags.html)
+      await writeFile(
+        flags.html,
+        await renderHtml({
+          samples: report.samples,
+          sources: report.sources,
+          summary: report.summary,
+          title: `podman-stats report: ${report.sources.join(', ')}`,
+        }),
+      )
+    if (!this.jsonEnabled()) this.log(renderReport(report, flags.format, flags.rows))
+    return report
+  }
+}
+
+function renderReport(
+  report: Report,
+  format: 'csv' | 'json' | 'markdown' | 'table',
+  rows: 'cycles' | 'summary',
+): string {
+  switch (format) {
+    case 'csv': {
+      return rows === 'cycles' ? renderSamplesCsv(report.samples) : renderSummaryCsv(report.summary)
+    }
+
+    case 'json': {
+      return JSON.stringify(rows === 'cycles' ? report.samples : summaryRows(report.summary), null, 2)
+    }
+
+    case 'markdown': {
+      return renderSummaryMarkdown(report.summary)
+    }
+
+    case 'table': {
+      return report.compared
+        ? renderComparison(report.compared.a, report.compared.b, report.compared.labels)
+        : renderSummaryTable(report.summary)
+    }
+  }
+}

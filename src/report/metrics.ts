@@ -1,0 +1,61 @@
+import {CRIU_FIELDS} from '../criu/fields.js'
+import {OperationRecord, Phases} from './record.js'
+
+export type MetricUnit = 'bytes' | 'count' | 'pages' | 'us'
+
+/** A number summarized over many cycles: where it comes from and in what unit. */
+export interface Metric {
+  /** Who measured it. */
+  group: 'cgroup' | 'CRIU' | 'cycle' | 'OCI runtime' | 'Podman' | 'podman-stats'
+  name: string
+  unit: MetricUnit
+}
+
+const PHASE_METRICS: Array<[keyof Phases, string]> = [
+  ['resolveUs', 'resolve_us'],
+  ['snapshotUs', 'snapshot_us'],
+  ['podmanUs', 'podman_process_us'],
+  ['parseUs', 'parse_us'],
+  ['afterSnapshotUs', 'after_snapshot_us'],
+  ['totalUs', 'total_us'],
+]
+
+/**
+ * Every metric a summary can hold, in the order tables show them. CRIU's and Podman's keep their
+ * own names; the tool's phases are prefixed with the operation they belong to.
+ */
+export const METRICS: readonly Metric[] = [
+  {group: 'cycle', name: 'cycle_us', unit: 'us'},
+  {group: 'Podman', name: 'podman_checkpoint_duration', unit: 'us'},
+  {group: 'OCI runtime', name: 'runtime_checkpoint_duration', unit: 'us'},
+  ...CRIU_FIELDS.filter((f) => f.operation === 'checkpoint').map((f) => ({group: 'CRIU' as const, name: f.name, unit: f.unit})),
+  {group: 'Podman', name: 'podman_restore_duration', unit: 'us'},
+  {group: 'OCI runtime', name: 'runtime_restore_duration', unit: 'us'},
+  ...CRIU_FIELDS.filter((f) => f.operation === 'restore').map((f) => ({group: 'CRIU' as const, name: f.name, unit: f.unit})),
+  ...(['checkpoint', 'restore'] as const).flatMap((operation) =>
+    PHASE_METRICS.map(([, suffix]) => ({group: 'podman-stats' as const, name: `${operation}_${suffix}`, unit: 'us' as const})),
+  ),
+  {group: 'cgroup', name: 'memory_before_bytes', unit: 'bytes'},
+  {group: 'cgroup', name: 'memory_at_freeze_bytes', unit: 'bytes'},
+  {group: 'cgroup', name: 'memory_after_restore_bytes', unit: 'bytes'},
+  {group: 'cycle', name: 'archive_bytes', unit: 'bytes'},
+]
+
+export const METRIC_BY_NAME = new Map(METRICS.map((m) => [m.name, m]))
+
+/** The metrics one record holds: Podman's, CRIU's, the tool's phases, memory around the freeze. */
+export function metricsOfRecord(record: OperationRecord): Record<string, number> {
+  const values: Record<string, number> = {}
+  const put = (name: string, value: number | undefined) => {
+    if (value !== undefined) values[name] = value
+  }
+
+  for (const [name, value] of Object.entries(record.podman)) put(name, value)
+  for (const [name, value] of Object.entries(record.criu.statistics ?? {})) if (METRIC_BY_NAME.has(name)) put(name, value)
+  for (const [phase, suffix] of PHASE_METRICS) put(`${record.operation}_${suffix}`, record.phases[phase])
+  put('memory_before_bytes', record.cgroup.before?.memory.usageBytes)
+  const {frozen} = record.cgroup
+  if (frozen?.caught) put('memory_at_freeze_bytes', frozen.snapshot.memory.usageBytes)
+  put('memory_after_restore_bytes', record.cgroup.after?.memory.usageBytes)
+  return values
+}

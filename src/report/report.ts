@@ -1,0 +1,54 @@
+import path from 'node:path'
+
+import {PodmanStatsError} from '../errors.js'
+import {readResults, Results, ResultsProblem, samplesOf} from './read-results.js'
+import {Sample, summarize, Summary} from './summary.js'
+
+export interface ReportInput {
+  baseline?: string
+  /** Two files compared side by side, configurations labelled by file. */
+  compare: boolean
+  files: string[]
+}
+
+export interface Report {
+  /** In --compare, each file's own summary. */
+  compared?: {a: Summary; b: Summary; labels: [string, string]}
+  /** Lines that could not be used, by file and line number. */
+  problems: Array<ResultsProblem & {file: string}>
+  samples: Sample[]
+  sources: string[]
+  summary: Summary
+}
+
+/** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
+export async function buildReport(input: ReportInput): Promise<Report> {
+  if (input.compare && input.files.length !== 2) {
+    throw new PodmanStatsError('USAGE', `--compare takes exactly two files, not ${input.files.length}`, {
+      suggestions: ['podman-stats report --compare before.jsonl after.jsonl'],
+    })
+  }
+
+  const all: Results[] = await Promise.all(input.files.map((file) => readResults(file)))
+  const problems = all.flatMap((r) => r.problems.map((p) => ({...p, file: r.path})))
+  if (input.compare) {
+    const labels = labelsOf(input.files)
+    const [a, b] = all.map((r) => samplesOf(r))
+    return {
+      compared: {a: summarize(a, input.baseline), b: summarize(b, input.baseline), labels},
+      problems,
+      samples: [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
+      sources: input.files,
+      summary: summarize([...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])], input.baseline),
+    }
+  }
+
+  const samples = all.flatMap((r) => samplesOf(r))
+  return {problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+}
+
+/** Short names for two files: their base names, or A and B when those are the same. */
+function labelsOf(files: string[]): [string, string] {
+  const [a, b] = files.map((f) => path.basename(f).replace(/\.jsonl?$/, ''))
+  return a === b ? ['A', 'B'] : [a, b]
+}

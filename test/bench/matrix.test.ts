@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+
+import {expandMatrix, parseSwitchList} from '../../src/bench/matrix.js'
+import {planSteps} from '../../src/bench/run-bench.js'
+
+describe('bench matrix', () => {
+  it('expands every combination, first dimension slowest, in the order given', () => {
+    const ids = expandMatrix({compress: ['none', 'zstd'], export: [false, true], keep: [false, true]}).map((c) => c.id)
+    assert.deepEqual(ids, ['in-place', 'in-place keep', 'export compress=none', 'export compress=none keep', 'export compress=zstd', 'export compress=zstd keep'])
+  })
+
+  it('turns export on for --compress alone, and is in place without any flag', () => {
+    assert.deepEqual(
+      expandMatrix({compress: ['gzip']}).map((c) => c.options),
+      [{compress: 'gzip', export: true, keep: false, 'leave-running': false, 'tcp-established': false}],
+    )
+    assert.deepEqual(
+      expandMatrix({}).map((c) => c.id),
+      ['in-place'],
+    )
+  })
+
+  it('refuses --leave-running in place, which cannot be restored', () => {
+    assert.throws(() => expandMatrix({leaveRunning: [true]}), /--leave-running needs --export on/)
+    assert.deepEqual(
+      expandMatrix({export: [true], leaveRunning: [true]}).map((c) => c.id),
+      ['export leave-running'],
+    )
+  })
+
+  it('reads on/off lists and rejects other words', () => {
+    assert.deepEqual(parseSwitchList('off,on', 'export'), [false, true])
+    assert.deepEqual(parseSwitchList('yes', 'keep'), [true])
+    assert.throws(() => parseSwitchList('maybe', 'keep'), /--keep takes on, off or both/)
+  })
+
+  it('plans warm-ups first, then interleaves configurations, and skips what a resumed file holds', () => {
+    const configurations = expandMatrix({export: [false, true]})
+    const steps = planSteps({configurations, iterations: 3, warmup: 1}, new Map([['in-place', 2]]))
+    assert.deepEqual(
+      steps.map((s) => `${s.warmup ? 'w' : ''}${s.configuration.id}#${s.iteration}`),
+      ['win-place#1', 'wexport#1', 'export#1', 'export#2', 'in-place#3', 'export#3'],
+    )
+  })
+})

@@ -1,0 +1,88 @@
+import {execa} from 'execa'
+import assert from 'node:assert/strict'
+import {mkdtemp, readFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {BenchLine} from '../../src/bench/line.js'
+import {BenchResult} from '../../src/bench/run-bench.js'
+import {validate} from '../../src/schemas.js'
+import {json, RUN, runCli} from '../helpers/cli.js'
+import {containerState, holdMemory, removeTestContainers, startContainer, waitFor} from '../helpers/podman.js'
+
+async function linesOf(file: string): Promise<BenchLine[]> {
+  const text = await readFile(file, 'utf8').catch(() => '')
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as BenchLine)
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+describe('bench (real Podman and CRIU)', () => {
+  afterEach(removeTestContainers)
+
+  it('runs 3 cycles of 2 configurations, interleaved, and its summary agrees with its JSON Lines', async () => {
+    const name = await startContainer(holdMemory(4))
+    const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
+    const result = await runCli(['bench', name, '--iterations', '3', '--warmup', '1', '--export', 'off,on', '--output', output, '--json'])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    const {cycles, failed, summary} = json<BenchResult>(result)
+    assert.deepEqual([cycles, failed], [6, 0])
+    const lines = await linesOf(output)
+    for (const line of lines) assert.deepEqual(validate('bench-line', line).errors, [], `line ${line.iteration}`)
+    // Warm-ups first, then A B A B A B.
+    assert.deepEqual(
+      lines.map((l) => `${l.warmup ? 'w ' : ''}${l.configuration.id}`),
+      ['w in-place', 'w export', 'in-place', 'export', 'in-place', 'export', 'in-place', 'export'],
+    )
+    assert.ok(lines.every((l) => l.outcome === 'ok'))
+    const measured = lines.filter((l) => !l.warmup)
+    for (const configuration of summary.configurations) {
+      const mine = measured.filter((l) => l.configuration.id === configuration.configuration)
+      assert.equal(configuration.n, 3)
+      const field = (name: string) => configuration.fields.find((f) => f.field === name)!
+      assert.equal(field('cycle_us').median, median(mine.map((l) => l.cycleUs!)))
+      assert.equal(field('cycle_us').min, Math.min(...mine.map((l) => l.cycleUs!)))
+      assert.equal(field('frozen_time').median, median(mine.map((l) => l.checkpoint!.criu.statistics!.frozen_time!)))
+      assert.equal(field('podman_restore_duration').max, Math.max(...mine.map((l) => l.restore!.podman.podman_restore_duration!)))
+      // A cycle is the two operations' wall time.
+      for (const l of mine) assert.equal(l.cycleUs, l.checkpoint!.phases.totalUs + l.restore!.phases.totalUs)
+    }
+
+    const exported = measured.filter((l) => l.configuration.id === 'export')
+    assert.ok(exported.every((l) => l.archiveBytes! > 0 && l.restore!.options.import !== undefined))
+    assert.equal(summary.baseline, 'in-place')
+    assert.equal(await containerState(name), 'running')
+  })
+
+  it('stops after the current cycle on Ctrl-C, keeps the file, and --resume completes it', async () => {
+    const name = await startContainer(holdMemory(4))
+    const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
+    const args = ['bench', name, '--iterations', '4', '--warmup', '0', '--output', output]
+    const child = execa(process.execPath, [RUN, ...args], {reject: false})
+    await waitFor(async () => (await linesOf(output)).length > 0, 'the first cycle', {everyMs: 20, timeoutMs: 60_000})
+    child.kill('SIGINT')
+    const stopped = await child
+    assert.equal(stopped.exitCode, 130, String(stopped.stderr))
+    assert.match(String(stopped.stderr), /stopped after \d of 4 cycles/)
+    const before = await linesOf(output)
+    assert.ok(before.length > 0 && before.length < 4, `${before.length} cycles before the stop`)
+    assert.ok(before.every((l) => l.outcome === 'ok'), 'the cycle running at Ctrl-C was finished, not broken')
+    assert.equal(await containerState(name), 'running')
+
+    const resumed = await runCli([...args, '--resume', '--json'])
+    assert.equal(resumed.exitCode, 0, String(resumed.stderr))
+    const after = await linesOf(output)
+    assert.deepEqual(
+      after.map((l) => l.iteration),
+      [1, 2, 3, 4],
+    )
+    assert.notEqual(after.at(-1)!.runId, after[0].runId, 'the resumed cycles belong to a new run')
+    assert.equal(json<BenchResult>(resumed).summary.configurations[0].n, 4)
+  })
+})
