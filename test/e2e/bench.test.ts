@@ -85,4 +85,26 @@ describe('bench (real Podman and CRIU)', () => {
     assert.notEqual(after.at(-1)!.runId, after[0].runId, 'the resumed cycles belong to a new run')
     assert.equal(json<BenchResult>(resumed).summary.configurations[0].n, 4)
   })
+
+  it('records a failed cycle and goes on, or stops at it with --fail-fast', async () => {
+    const name = await startContainer(holdMemory(1))
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-'))
+    const fault = {env: {FAKE_PODMAN_FAULT: 'null-stats'}, fakes: ['podman-faults']}
+    const goOn = await runCli(['bench', name, '--iterations', '2', '--warmup', '0', '--output', path.join(dir, 'a.jsonl'), '--json'], fault)
+    assert.equal(goOn.exitCode, 0, String(goOn.stderr))
+    assert.deepEqual(json<BenchResult>(goOn).failed, 2)
+    const recorded = await linesOf(path.join(dir, 'a.jsonl'))
+    assert.deepEqual(
+      recorded.map((l) => [l.outcome, l.error?.code]),
+      [
+        ['failed', 'PODMAN_FAILED'],
+        ['failed', 'PODMAN_FAILED'],
+      ],
+    )
+    assert.equal(recorded[0].checkpoint?.outcome, 'failed', 'the failed checkpoint record is kept in the line')
+    const stop = await runCli(['bench', name, '--iterations', '2', '--warmup', '0', '--fail-fast', '--output', path.join(dir, 'b.jsonl')], fault)
+    assert.equal(stop.exitCode, 7)
+    assert.equal((await linesOf(path.join(dir, 'b.jsonl'))).length, 1)
+    assert.equal(await containerState(name), 'running')
+  })
 })

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict'
+import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import type {InspectReport} from '../../src/archive/inspect.js'
+
+import {validate} from '../../src/schemas.js'
+import {json, runCli} from '../helpers/cli.js'
+import {fixturePath} from '../helpers/fixtures.js'
+
+const archive = (name: string) => fixturePath(`archives/${name}`)
+
+// The built CLI on the real archives of test/fixtures/archives (no Podman needed).
+describe('podman-stats inspect', () => {
+  let tmp: string
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-test-tmpdir-'))
+  })
+
+  after(async () => {
+    await rm(tmp, {force: true, recursive: true})
+  })
+
+  /** Runs inspect with TMPDIR pointing at an empty folder, and checks nothing was written there or beside the fixtures. */
+  async function inspect(args: string[]) {
+    const fixturesBefore = await readdir(fixturePath('archives'))
+    const result = await runCli(['inspect', ...args], {env: {TMPDIR: tmp}})
+    assert.deepEqual(await readdir(tmp), [], 'nothing written to TMPDIR')
+    assert.deepEqual(await readdir(fixturePath('archives')), fixturesBefore, 'nothing written beside the archives')
+    assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
+    return result
+  }
+
+  it('prints the container, every CRIU statistic with its unit, the sizes and the checks', async () => {
+    const result = await inspect([archive('busybox-zstd.tar.zst')])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    const out = String(result.stdout)
+    assert.match(out, /^checkpoint archive \(zstd\) \/.*busybox-zstd\.tar\.zst$/m)
+    assert.match(out, /│ name\s+│ podman-stats-fixture-zstd\s+│/)
+    assert.match(out, /│ runtime\s+│ runc\s+│/)
+    assert.match(out, /│ pages_written\s+│\s+35 \(140\.0 KiB\) │ pages written to the images/)
+    assert.match(out, /│ page_pipes\s+│\s+8 │/)
+    assert.match(out, /│ freezing_time\s+│\s+101\.3 ms │/)
+    assert.match(out, /│ memory pages \(pages-\*\.img\)\s+│\s+140\.0 KiB │\s+2 files │/)
+    assert.match(out, /│ tar stream inside\s+│\s+255\.0 KiB │ ratio 8\.74 │/)
+    assert.match(out, /│ memwrite_time <= memdump_time\s+│ ok\s+│/)
+    assert.match(out, /^page size: 4096 bytes \(this host's: CRIU does not record it\)$/m)
+  })
+
+  it('--json: one document the inspect schema accepts, nothing else on stdout', async () => {
+    const result = await inspect([archive('busybox-none.tar'), archive('busybox-gzip.tar.gz'), '--json'])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    const report = json<InspectReport>(result)
+    assert.deepEqual(validate('inspect', report).errors, [])
+    assert.deepEqual(
+      report.results.map((r) => r.source.compression),
+      ['none', 'gzip'],
+    )
+    assert.deepEqual(report.failures, [])
+  })
+
+  const failures: Array<[string, number, RegExp]> = [
+    ['not-an-archive.txt', 11, /it holds text, not a checkpoint archive/],
+    ['unknown-compression.tar.xz', 11, /it holds xz-compressed data/],
+    ['truncated-in-entry.tar', 11, /the tar stream ends after \d+ bytes, inside the data of/],
+    ['truncated-at-header.tar', 11, /without its end-of-archive marker/],
+    ['truncated.tar.gz', 11, /the gzip stream ends early/],
+    ['truncated.tar.zst', 11, /the zstd stream ends inside a block/],
+    ['unsafe-dotdot.tar.zst', 11, /"\.\.\/x": refusing the whole archive/],
+    ['unsafe-absolute.tar.zst', 11, /"\/etc\/x": refusing the whole archive/],
+    ['no-stats-dump.tar.zst', 12, /holds no stats-dump/],
+    ['wrong-magic.tar.zst', 12, /wrong magic number at byte 0/],
+    ['corrupt-protobuf.tar.zst', 12, /corrupt protobuf message: dump \(field 1\) at byte 12/],
+  ]
+  for (const [name, status, message] of failures) {
+    it(`${name}: exit status ${status}, the reason on stderr, nothing on stdout or on disk`, async () => {
+      const result = await inspect([archive(name)])
+      assert.equal(result.exitCode, status)
+      assert.equal(String(result.stdout), '')
+      // oclif wraps the message: compare it on one line.
+      const stderr = String(result.stderr).replaceAll(/\s*\n\s*›?\s*/g, ' ')
+      assert.match(stderr, message)
+      assert.match(stderr, /Try this: /)
+    })
+  }
+
+  it('several inputs, some bad: the good ones inspected, each failure on stderr, the first failure’s status', async () => {
+    const inputs = [archive('wrong-magic.tar.zst'), archive('busybox-zstd.tar.zst'), archive('truncated.tar.gz')]
+    const result = await inspect([...inputs, '--json'])
+    assert.equal(result.exitCode, 12)
+    const report = json<InspectReport>(result)
+    assert.deepEqual(validate('inspect', report).errors, [])
+    assert.deepEqual(
+      report.results.map((r) => r.input),
+      [inputs[1]],
+    )
+    assert.deepEqual(
+      report.failures.map((f) => [f.input, f.exitCode]),
+      [
+        [inputs[0], 12],
+        [inputs[2], 11],
+      ],
+    )
+    assert.match(String(result.stderr), /Code: BAD_STATS_FILE[\s\S]*Code: BAD_ARCHIVE/)
+  })
+
+  it('a missing file: BAD_ARCHIVE (11)', async () => {
+    const result = await inspect(['/nonexistent/x.tar.zst'])
+    assert.equal(result.exitCode, 11)
+    assert.match(String(result.stderr), /cannot read \/nonexistent\/x\.tar\.zst: no such file or directory/)
+  })
+})
