@@ -10,10 +10,11 @@ import {mkdtemp, rm, unlink} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import type {ContainerInfo} from '../dist/podman/inspect.js'
+
 import {runCycle} from '../dist/bench/cycle.js'
 import {expandMatrix} from '../dist/bench/matrix.js'
 import {prestartFreezeWatchers} from '../dist/cgroup/freeze-watcher.js'
-import type {ContainerInfo} from '../dist/podman/inspect.js'
 import {appendJsonLine} from '../dist/report/jsonl.js'
 import {fixed, median, numberArg, removeContainers, startContainer, time} from './lib.js'
 
