@@ -38,16 +38,25 @@ async function bare(exportArchive: boolean): Promise<void> {
 
 let known: ContainerInfo | undefined
 async function harness(exportArchive: boolean, iteration: number): Promise<void> {
-  const outcome = await runCycle(exportArchive ? exported : inPlace, {archiveDir: dir, container: name, known}, iteration)
+  const outcome = await runCycle(
+    exportArchive ? exported : inPlace,
+    {archiveDir: dir, container: name, known},
+    iteration,
+  )
   if (outcome.error) throw outcome.error
   known = outcome.known
   await appendJsonLine(path.join(dir, 'harness.jsonl'), outcome)
 }
 
 try {
-  await startContainer(name, `x=$(head -c 16777216 /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`)
+  await startContainer(
+    name,
+    `x=$(head -c 16777216 /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`,
+  )
   prestartFreezeWatchers(1)
-  console.log(`bench harness cycle against a bare podman loop, ${rounds} alternating rounds, busybox container holding 16 MiB`)
+  console.log(
+    `bench harness cycle against a bare podman loop, ${rounds} alternating rounds, busybox container holding 16 MiB`,
+  )
   for (const exportArchive of [false, true]) {
     const times = {bare: [] as number[], harness: [] as number[]}
     await harness(exportArchive, 0)

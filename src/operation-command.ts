@@ -14,9 +14,17 @@ interface OperationFlags {
 
 /** `checkpoint` and `restore`: run the operation, print the records, report the failures. */
 export abstract class OperationCommand extends BaseCommand {
-  protected async measure(operation: 'checkpoint' | 'restore', inputs: string[], flags: OperationFlags & PodmanFlagValues): Promise<OperationRecord[]> {
+  protected async measure(
+    operation: 'checkpoint' | 'restore',
+    inputs: string[],
+    flags: OperationFlags & PodmanFlagValues,
+  ): Promise<OperationRecord[]> {
     const {all, latest, output, timeout, ...podman} = flags
-    const result = await runOperation(operation, {all, inputs, latest, podmanFlags: podman, timeoutMs: timeout * 1000}, {output})
+    const result = await runOperation(
+      operation,
+      {all, inputs, latest, podmanFlags: podman, timeoutMs: timeout * 1000},
+      {output},
+    )
     const text = renderRecords(result.records)
     if (text && !this.jsonEnabled()) this.log(text)
     this.reportFailures(result.failures)

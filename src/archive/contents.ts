@@ -1,4 +1,5 @@
 import type {Compression} from './compression.js'
+import type {CheckpointedContainer} from './container-config.js'
 
 /** The files an inspection reads whole, each with the most it will hold in memory. */
 export const READ_FILES = {
@@ -17,6 +18,8 @@ export function isReadFile(name: string): name is ReadFile {
 
 /** What a checkpoint holds, from an archive or a directory alike. */
 export interface CheckpointContents {
+  /** What the checkpoint's surroundings say of the container (a directory's containers/storage record). */
+  container?: Partial<CheckpointedContainer>
   /** Every regular file: its path relative to the archive root or the directory, its size. */
   files: Array<{bytes: number; name: string}>
   /** Modification times of the read files (stats-dump's is when the checkpoint was written). */

@@ -188,13 +188,11 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
     )
   }
 
-  for (const failed of checks.filter((c) => c.outcome === 'fail'))
+  for (const failed of checks.filter((c) => c.outcome === 'fail')) {
     warnings.push(`check failed: ${failed.check} (${failed.detail})`)
-  const container = readContainer({config: contents.read['config.dump'], spec: contents.read['spec.dump']}, warnings)
-  if (!contents.read['config.dump'])
-    warnings.push('config.dump is missing: the container name, image and runtime are unknown')
-  const checkpointedAt = contents.modified['stats-dump']
-  if (checkpointedAt) container.checkpointedAt = checkpointedAt.toISOString()
+  }
+
+  const container = containerOf(contents, warnings)
   const rootfsDiff = contents.files.find((f) => f.name === 'rootfs-diff.tar')
   return {
     checks,
@@ -211,6 +209,25 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
     source,
     warnings,
   }
+}
+
+/** The configuration files' word on the container, over what the surroundings say. */
+function containerOf(contents: CheckpointContents, warnings: string[]): CheckpointedContainer {
+  const container: CheckpointedContainer = {
+    ...contents.container,
+    ...readContainer({config: contents.read['config.dump'], spec: contents.read['spec.dump']}, warnings),
+  }
+  const unknown = (['name', 'image', 'runtime'] as const).filter((key) => container[key] === undefined)
+  if (!contents.read['config.dump'] && unknown.length > 0) {
+    const are = unknown.length === 1 ? 'is' : 'are'
+    warnings.push(
+      `config.dump is missing (Podman writes it only with --export): the container's ${unknown.join(', ')} ${are} unknown`,
+    )
+  }
+
+  const checkpointedAt = contents.modified['stats-dump']
+  if (checkpointedAt) container.checkpointedAt = checkpointedAt.toISOString()
+  return container
 }
 
 /** Decodes a statistics file, or says why there is none. */

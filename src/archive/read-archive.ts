@@ -82,8 +82,17 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   try {
     return {...(await readTar(tarStream, options.source)), archiveBytes: options.archiveBytes, compression}
   } catch (error) {
-    if (!(error instanceof ArchiveStreamError)) throw error
-    throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+    if (error instanceof ArchiveStreamError) {
+      throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+    }
+
+    // The file itself failed to read (EIO, a file that went away): the archive cannot be read.
+    const {code} = error as NodeJS.ErrnoException
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      throw badArchive(options.source, (error as Error).message, SUGGESTIONS.corrupt)
+    }
+
+    throw error
   }
 }
 

@@ -1,6 +1,8 @@
 import {lstat, readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+import type {CheckpointedContainer} from './container-config.js'
+
 import {type CheckpointContents, READ_FILES, type ReadFile} from './contents.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
 
@@ -24,8 +26,9 @@ const isFile = (p: string) =>
 
 /**
  * Reads a checkpoint kept on disk: a container's userdata folder after `podman container
- * checkpoint --keep` (stats-dump, config.dump, spec.dump beside checkpoint/ with CRIU's images),
- * or that checkpoint/ folder itself. Only the few files an inspection needs are read.
+ * checkpoint --keep` (stats-dump and the runtime's config.json beside checkpoint/ with CRIU's
+ * images; config.dump and spec.dump too when it was also exported), or that checkpoint/ folder
+ * itself. Only the few files an inspection needs are read.
  */
 export async function readCheckpointDirectory(dir: string, source = dir): Promise<DirectoryContents> {
   let root = dir
@@ -52,21 +55,60 @@ export async function readCheckpointDirectory(dir: string, source = dir): Promis
     throw badArchive(source, (error as Error).message, SUGGESTIONS.format)
   }
 
-  // Podman deletes spec.dump and config.dump when it restores; the runtime's config.json beside
-  // them is the same OCI spec.
+  // Podman writes spec.dump and config.dump only for --export, and deletes them when it restores;
+  // the runtime's config.json beside them is the same OCI spec.
   const configJson = contents.files.find((f) => f.name === 'config.json')
   if (!contents.read['spec.dump'] && configJson && configJson.bytes <= READ_FILES['spec.dump']) {
     try {
       contents.read['spec.dump'] = await readFile(path.join(root, 'config.json'))
-      contents.warnings.push(
-        'spec.dump is missing (Podman removes it at restore): the OCI spec is read from config.json',
-      )
     } catch {
       // Unreadable: the container's details stay unknown, as without it.
     }
   }
 
+  if (!contents.read['config.dump']) contents.container = await storageRecord(root)
   return contents
+}
+
+/**
+ * The container's record in containers/storage, for a container's userdata folder
+ * (…/overlay-containers/<id>/userdata): containers.json two levels up lists every container with
+ * its names, its image and when it was created.
+ */
+async function storageRecord(root: string): Promise<Partial<CheckpointedContainer> | undefined> {
+  const id = /\/([\da-f]{64})\/userdata$/.exec(root)?.[1]
+  if (!id) return undefined
+  try {
+    const file = path.join(root, '..', '..', 'containers.json')
+    if ((await stat(file)).size > READ_FILES['config.dump']) return {id}
+    const records: unknown = JSON.parse(await readFile(file, 'utf8'))
+    const record = Array.isArray(records) ? (records as StorageRecord[]).find((r) => r?.id === id) : undefined
+    if (!record) return {id}
+    const metadata = typeof record.metadata === 'string' ? (JSON.parse(record.metadata) as StorageMetadata) : {}
+    const found = {
+      created: record.created,
+      id,
+      image: metadata['image-name'],
+      imageId: record.image,
+      name: record.names?.[0],
+    }
+    return Object.fromEntries(Object.entries(found).filter(([, v]) => typeof v === 'string' && v !== ''))
+  } catch {
+    // Another layout, or a file being rewritten: the id from the path is still right.
+    return {id}
+  }
+}
+
+interface StorageRecord {
+  created?: string
+  id?: string
+  image?: string
+  metadata?: string
+  names?: string[]
+}
+
+interface StorageMetadata {
+  'image-name'?: string
 }
 
 /** The regular files of a folder (and, `deep`, of its subfolders), symbolic links not followed. */

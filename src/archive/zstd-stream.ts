@@ -87,8 +87,6 @@ interface Piece {
  * refuse what fzstd must not see.
  */
 class BlockSplitter {
-  /** Where the last frame started: fzstd may still hold its first bytes at the end. */
-  frameStart = 0
   private consumed = 0
   private queue = new ByteQueue()
   private state: State = {kind: 'frame'}
@@ -126,7 +124,6 @@ class BlockSplitter {
       const step = this.nextStep(state)
       if (!step || this.queue.length < step.length) return undefined
       const piece = {at: this.consumed, bytes: this.queue.take(step.length)}
-      if (state.kind === 'frame') this.frameStart = this.consumed
       this.consumed += step.length
       this.state = step.after
       if (!step.drop) return piece
@@ -226,11 +223,21 @@ export async function* decompressZstd(
   const decoder = new Decompress((chunk) => {
     if (chunk.length > 0) output.push(chunk)
   })
+  // fzstd keeps a view of the end of each input it is given; when an input ends exactly where a
+  // block ends, that view is empty and is never dropped, and it holds the input's whole buffer:
+  // every block would stay in memory. So the last byte of each piece is held back and handed over
+  // with the next piece, and no input ends at a block boundary. What fzstd decodes (and refuses)
+  // in a push is then the block of the piece before, completed by its last byte.
+  let held = {at: 0, bytes: new Uint8Array(0)}
   const feed = (piece: Piece, final = false) => {
+    const joined = held.bytes.length > 0 ? Buffer.concat([held.bytes, piece.bytes]) : piece.bytes
+    const cut = final ? joined.length : joined.length - 1
+    const at = held.bytes.length > 0 ? held.at : piece.at
+    held = {at: piece.at, bytes: joined.slice(cut)}
     try {
-      decoder.push(piece.bytes, final)
+      decoder.push(joined.subarray(0, cut), final)
     } catch (error) {
-      throw splitter.corrupt(error instanceof Error ? error.message : String(error), piece.at)
+      throw splitter.corrupt(error instanceof Error ? error.message : String(error), at)
     }
   }
 
@@ -243,7 +250,7 @@ export async function* decompressZstd(
   }
 
   splitter.end()
-  // fzstd keeps up to 18 bytes of a small frame until it is told the input has ended.
-  feed({at: splitter.frameStart, bytes: new Uint8Array(0)}, true)
+  // The held-back byte; and fzstd keeps a frame under 18 bytes until it is told the input ended.
+  feed({at: held.at, bytes: new Uint8Array(0)}, true)
   yield* output.splice(0)
 }

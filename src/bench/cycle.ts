@@ -35,14 +35,30 @@ export interface CycleOutcome {
  * running with --leave-running while a copy is restored beside it and removed afterwards). Only
  * the two operations are timed; the steps between them are not.
  */
-export async function runCycle(configuration: Configuration, context: CycleContext, iteration: number): Promise<CycleOutcome> {
+export async function runCycle(
+  configuration: Configuration,
+  context: CycleContext,
+  iteration: number,
+): Promise<CycleOutcome> {
   const {options} = configuration
-  const archive = options.export ? path.join(context.archiveDir, `cycle-${iteration}.tar${archiveSuffix(options.compress)}`) : undefined
+  const archive = options.export
+    ? path.join(context.archiveDir, `cycle-${iteration}.tar${archiveSuffix(options.compress)}`)
+    : undefined
   const common: PodmanFlagValues = {keep: options.keep, 'tcp-established': options['tcp-established']}
-  const checkpointFlags: PodmanFlagValues = {...common, compress: options.compress, export: archive, 'leave-running': options['leave-running']}
+  const checkpointFlags: PodmanFlagValues = {
+    ...common,
+    compress: options.compress,
+    export: archive,
+    'leave-running': options['leave-running'],
+  }
   const run = {signal: context.signal, timeoutMs: context.timeoutMs}
 
-  const checkpoint = await checkpointContainers({containers: context.known ? [context.known] : undefined, inputs: [context.container], podmanFlags: checkpointFlags, ...run})
+  const checkpoint = await checkpointContainers({
+    containers: context.known ? [context.known] : undefined,
+    inputs: [context.container],
+    podmanFlags: checkpointFlags,
+    ...run,
+  })
   const checkpointRecord = checkpoint.records[0]
   if (checkpoint.failures.length > 0) return {checkpoint: checkpointRecord, error: checkpoint.failures[0]}
   const known = knownFrom(checkpointRecord, context.container)
@@ -52,11 +68,22 @@ export async function runCycle(configuration: Configuration, context: CycleConte
     // The source is gone in a migration: its name and id are free for the imported copy.
     if (archive && !copy) await podmanOrFail(['rm', known.id])
     const restore = archive
-      ? await restoreContainers({inputs: [], podmanFlags: {...common, import: archive, name: copy}, ...run})
-      : await restoreContainers({containers: [{...known, status: 'exited'}], inputs: [context.container], podmanFlags: common, ...run})
+      ? await restoreContainers({
+          containers: copy ? undefined : [known],
+          inputs: [],
+          podmanFlags: {...common, import: archive, name: copy},
+          ...run,
+        })
+      : await restoreContainers({
+          containers: [{...known, status: 'exited'}],
+          inputs: [context.container],
+          podmanFlags: common,
+          ...run,
+        })
     const restoreRecord = restore.records[0]
     if (copy) await runPodman(['rm', '--force', '--time', '0', copy])
-    if (restore.failures.length > 0) return {checkpoint: checkpointRecord, error: restore.failures[0], restore: restoreRecord}
+    if (restore.failures.length > 0)
+      return {checkpoint: checkpointRecord, error: restore.failures[0], restore: restoreRecord}
     return {
       archiveBytes: archive ? (await stat(archive)).size : undefined,
       checkpoint: checkpointRecord,
@@ -82,11 +109,17 @@ export async function recoverContainer(container: string): Promise<void> {
   }
 
   if (info.status === 'running') return
-  const back = holdsCheckpoint(info) ? await runPodman(['container', 'restore', info.id]) : await runPodman(['start', info.id])
+  const back = holdsCheckpoint(info)
+    ? await runPodman(['container', 'restore', info.id])
+    : await runPodman(['start', info.id])
   if (back.exitCode !== 0) {
-    throw new PodmanStatsError('CONTAINER_STATE', `after a failed cycle the container "${container}" is ${info.status} and could not be brought back: ${back.stderr.trim()}`, {
-      suggestions: ['Look at it with `podman ps -a`, start it, and resume with --resume.'],
-    })
+    throw new PodmanStatsError(
+      'CONTAINER_STATE',
+      `after a failed cycle the container "${container}" is ${info.status} and could not be brought back: ${back.stderr.trim()}`,
+      {
+        suggestions: ['Look at it with `podman ps -a`, start it, and resume with --resume.'],
+      },
+    )
   }
 }
 
@@ -109,5 +142,6 @@ function archiveSuffix(compress: string | undefined): string {
 
 async function podmanOrFail(args: string[]): Promise<void> {
   const result = await runPodman(args)
-  if (result.exitCode !== 0) throw new PodmanStatsError('PODMAN_FAILED', `podman ${args.join(' ')} failed: ${result.stderr.trim()}`)
+  if (result.exitCode !== 0)
+    throw new PodmanStatsError('PODMAN_FAILED', `podman ${args.join(' ')} failed: ${result.stderr.trim()}`)
 }

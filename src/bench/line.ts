@@ -23,7 +23,10 @@ export interface BenchLine {
 
 /** The configuration's options as a line stores them (no undefined). */
 export function lineOptions(configuration: Configuration): Record<string, boolean | string> {
-  return Object.fromEntries(Object.entries(configuration.options).filter(([, v]) => v !== undefined)) as Record<string, boolean | string>
+  return Object.fromEntries(Object.entries(configuration.options).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    boolean | string
+  >
 }
 
 // Metric names follow Podman's and CRIU's snake_case (src/report/metrics.ts).

@@ -36,18 +36,38 @@ export function parseSwitchList(text: string, flag: string): boolean[] {
 export function expandMatrix(input: MatrixInput): Configuration[] {
   const exports = unique(input.export ?? [input.compress !== undefined])
   const compressions: Array<string | undefined> = unique(input.compress ?? [undefined])
-  const rows = product([exports, compressions, unique(input.leaveRunning ?? [false]), unique(input.tcpEstablished ?? [false]), unique(input.keep ?? [false])])
+  const rows = product([
+    exports,
+    compressions,
+    unique(input.leaveRunning ?? [false]),
+    unique(input.tcpEstablished ?? [false]),
+    unique(input.keep ?? [false]),
+  ])
   const configurations: Configuration[] = []
-  for (const [exported, compress, leaveRunning, tcp, keep] of rows as Array<[boolean, string | undefined, boolean, boolean, boolean]>) {
+  for (const [exported, compress, leaveRunning, tcp, keep] of rows as Array<
+    [boolean, string | undefined, boolean, boolean, boolean]
+  >) {
     // Compression is a property of the archive: in place there is none, whatever was listed.
     if (!exported && compress !== compressions[0]) continue
     if (leaveRunning && !exported) {
-      throw new PodmanStatsError('USAGE', '--leave-running needs --export on: a restore in place needs the container stopped', {
-        suggestions: ['Add --export on (the restore then imports the archive into a second container), or drop --leave-running.'],
-      })
+      throw new PodmanStatsError(
+        'USAGE',
+        '--leave-running needs --export on: a restore in place needs the container stopped',
+        {
+          suggestions: [
+            'Add --export on (the restore then imports the archive into a second container), or drop --leave-running.',
+          ],
+        },
+      )
     }
 
-    const options = {compress: exported ? compress : undefined, export: exported, keep, 'leave-running': leaveRunning, 'tcp-established': tcp}
+    const options = {
+      compress: exported ? compress : undefined,
+      export: exported,
+      keep,
+      'leave-running': leaveRunning,
+      'tcp-established': tcp,
+    }
     configurations.push({id: configurationId(options), options})
   }
 

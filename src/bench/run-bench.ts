@@ -81,18 +81,24 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   try {
     for (const [index, step] of steps.entries()) {
       if (control.stopRequested()) {
-        stopped = new PodmanStatsError('INTERRUPTED', `stopped after ${index} of ${total} cycles; ${plan.output} holds every finished one`, {
-          suggestions: [`Continue with the same command and --resume.`],
-        })
+        stopped = new PodmanStatsError(
+          'INTERRUPTED',
+          `stopped after ${index} of ${total} cycles; ${plan.output} holds every finished one`,
+          {
+            suggestions: [`Continue with the same command and --resume.`],
+          },
+        )
         break
       }
 
       control.onProgress?.({configuration: step.configuration.id, done: index, total})
       const startedAt = new Date().toISOString()
       // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design
-      const outcome = await runCycle(step.configuration, {archiveDir, container: plan.container, known, signal: control.signal, timeoutMs: plan.timeoutMs}, step.iteration).catch(
-        (error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}),
-      )
+      const outcome = await runCycle(
+        step.configuration,
+        {archiveDir, container: plan.container, known, signal: control.signal, timeoutMs: plan.timeoutMs},
+        step.iteration,
+      ).catch((error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}))
       const line: BenchLine = {
         archiveBytes: 'archiveBytes' in outcome ? outcome.archiveBytes : undefined,
         benchVersion: 1,
@@ -100,7 +106,9 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
         configuration: {id: step.configuration.id, options: lineOptions(step.configuration)},
         container: plan.container,
         cycleUs: 'cycleUs' in outcome ? outcome.cycleUs : undefined,
-        error: outcome.error ? {code: outcome.error.code, exitCode: outcome.error.exitCode, message: outcome.error.message} : undefined,
+        error: outcome.error
+          ? {code: outcome.error.code, exitCode: outcome.error.exitCode, message: outcome.error.message}
+          : undefined,
         iteration: step.iteration,
         kind: 'bench-cycle',
         outcome: outcome.error ? (outcome.error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok',
@@ -138,9 +146,13 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
 }
 
 /** Warm-ups first, then iteration by iteration each configuration in turn, minus what is done. */
-export function planSteps(plan: Pick<BenchPlan, 'configurations' | 'iterations' | 'warmup'>, done: Map<string, number>): Step[] {
+export function planSteps(
+  plan: Pick<BenchPlan, 'configurations' | 'iterations' | 'warmup'>,
+  done: Map<string, number>,
+): Step[] {
   const steps: Step[] = []
-  for (let w = 1; w <= plan.warmup; w++) for (const configuration of plan.configurations) steps.push({configuration, iteration: w, warmup: true})
+  for (let w = 1; w <= plan.warmup; w++)
+    for (const configuration of plan.configurations) steps.push({configuration, iteration: w, warmup: true})
   for (let i = 1; i <= plan.iterations; i++) {
     for (const configuration of plan.configurations) {
       if (i > (done.get(configuration.id) ?? 0)) steps.push({configuration, iteration: i, warmup: false})
@@ -157,12 +169,15 @@ async function completedCycles(output: string): Promise<Map<string, number>> {
     () => false,
   )
   if (!exists) {
-    throw new PodmanStatsError('BAD_RESULTS', `--resume: ${output} does not exist`, {suggestions: ['Resume the file an earlier bench wrote (--output).']})
+    throw new PodmanStatsError('BAD_RESULTS', `--resume: ${output} does not exist`, {
+      suggestions: ['Resume the file an earlier bench wrote (--output).'],
+    })
   }
 
   const done = new Map<string, number>()
   for (const line of (await readResults(output)).benchLines) {
-    if (!line.warmup && line.outcome !== 'interrupted') done.set(line.configuration.id, Math.max(done.get(line.configuration.id) ?? 0, line.iteration))
+    if (!line.warmup && line.outcome !== 'interrupted')
+      done.set(line.configuration.id, Math.max(done.get(line.configuration.id) ?? 0, line.iteration))
   }
 
   return done
@@ -171,10 +186,15 @@ async function completedCycles(output: string): Promise<Map<string, number>> {
 /** The container must be running before the first cycle (which resolves it for the others). */
 async function ensureRunning(container: string): Promise<void> {
   const info = (await inspectContainers([container])).get(container)
-  if (!info || isPodmanStatsError(info)) throw info ?? new PodmanStatsError('CONTAINER_NOT_FOUND', `no container named "${container}"`)
+  if (!info || isPodmanStatsError(info))
+    throw info ?? new PodmanStatsError('CONTAINER_NOT_FOUND', `no container named "${container}"`)
   if (info.status !== 'running') {
-    throw new PodmanStatsError('CONTAINER_STATE', `container "${container}" is ${info.status}: a bench starts from a running container`, {
-      suggestions: [`Start it: podman start ${container}`],
-    })
+    throw new PodmanStatsError(
+      'CONTAINER_STATE',
+      `container "${container}" is ${info.status}: a bench starts from a running container`,
+      {
+        suggestions: [`Start it: podman start ${container}`],
+      },
+    )
   }
 }

@@ -43,6 +43,8 @@ const WORKER_URL = new URL(`freeze-watcher-worker${import.meta.url.endsWith('.ts
 
 /** Threads between watches. Starting one costs ~40 ms; a harness running many cycles reuses them. */
 const idle: Worker[] = []
+/** Threads that failed or ended: never handed out again. */
+const dead = new WeakSet<Worker>()
 
 function spawn(): Worker {
   // Compiled JavaScript needs no loader. The TypeScript sources (tests, bin/dev.js) register tsx
@@ -55,6 +57,15 @@ function spawn(): Worker {
       )
   // An idle thread must not keep the process alive.
   worker.unref()
+  // A thread that fails (e.g. its module cannot load) must cost the frozen snapshot, not the
+  // process: without a listener its 'error' event would be thrown. Such a thread is not reused.
+  const retire = () => {
+    dead.add(worker)
+    const at = idle.indexOf(worker)
+    if (at !== -1) idle.splice(at, 1)
+  }
+
+  worker.on('error', retire).on('exit', retire)
   return worker
 }
 
@@ -139,6 +150,6 @@ export class FreezeWatcher {
     if (this.released) return
     this.released = true
     this.worker.unref()
-    idle.push(this.worker)
+    if (!dead.has(this.worker)) idle.push(this.worker)
   }
 }

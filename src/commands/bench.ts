@@ -19,17 +19,35 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,zstd --output web.jsonl --resume',
   ]
   static flags = {
-    compress: Flags.string({description: 'compressions of the exported archive to compare, e.g. none,gzip,zstd (turns --export on)'}),
-    export: Flags.string({description: 'through an exported archive and --import (on), in place (off), or both (off,on)'}),
+    compress: Flags.string({
+      description: 'compressions of the exported archive to compare, e.g. none,gzip,zstd (turns --export on)',
+    }),
+    export: Flags.string({
+      description: 'through an exported archive and --import (on), in place (off), or both (off,on)',
+    }),
     'fail-fast': Flags.boolean({description: 'stop at the first failed cycle instead of recording it and going on'}),
     iterations: Flags.integer({char: 'n', default: 10, description: 'measured cycles per configuration', min: 1}),
     keep: Flags.string({description: "keep CRIU's files (Podman's --keep): on, off or off,on"}),
     'leave-running': Flags.string({description: "Podman's --leave-running (needs --export on): on, off or off,on"}),
-    output: Flags.string({char: 'o', description: 'JSON Lines file each cycle is appended to [default: podman-stats-bench-<time>.jsonl]'}),
-    resume: Flags.boolean({dependsOn: ['output'], description: 'continue --output: run only the cycles it does not hold'}),
+    output: Flags.string({
+      char: 'o',
+      description: 'JSON Lines file each cycle is appended to [default: podman-stats-bench-<time>.jsonl]',
+    }),
+    resume: Flags.boolean({
+      dependsOn: ['output'],
+      description: 'continue --output: run only the cycles it does not hold',
+    }),
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
-    timeout: Flags.integer({default: 0, description: 'stop a podman that runs longer than this many seconds (0: never)', min: 0}),
-    warmup: Flags.integer({default: 1, description: 'unmeasured cycles per configuration first (recorded, left out of the summary)', min: 0}),
+    timeout: Flags.integer({
+      default: 0,
+      description: 'stop a podman that runs longer than this many seconds (0: never)',
+      min: 0,
+    }),
+    warmup: Flags.integer({
+      default: 1,
+      description: 'unmeasured cycles per configuration first (recorded, left out of the summary)',
+      min: 0,
+    }),
   }
 
   async run(): Promise<BenchResult> {
@@ -44,11 +62,30 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     })
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
-    const bar = process.stderr.isTTY && !this.jsonEnabled() ? new cliProgress.SingleBar({format: ' {bar} {value}/{total} cycles | ETA {eta_formatted} | {configuration}', hideCursor: true, stream: process.stderr}, cliProgress.Presets.shades_classic) : undefined
+    const bar =
+      process.stderr.isTTY && !this.jsonEnabled()
+        ? new cliProgress.SingleBar(
+            {
+              format: ' {bar} {value}/{total} cycles | ETA {eta_formatted} | {configuration}',
+              hideCursor: true,
+              stream: process.stderr,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined
     const result = await withGracefulStop(
       (control) =>
         runBench(
-          {configurations, container: args.container, failFast: flags['fail-fast'], iterations: flags.iterations, output, resume: flags.resume, timeoutMs: flags.timeout * 1000, warmup: flags.warmup},
+          {
+            configurations,
+            container: args.container,
+            failFast: flags['fail-fast'],
+            iterations: flags.iterations,
+            output,
+            resume: flags.resume,
+            timeoutMs: flags.timeout * 1000,
+            warmup: flags.warmup,
+          },
           {
             ...control,
             onProgress({configuration, done, total}) {
@@ -62,7 +99,9 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     ).finally(() => bar?.stop())
     if (!this.jsonEnabled()) {
       this.log(renderSummaryTable(result.summary))
-      this.log(`\n${result.cycles} cycles this run${result.failed > 0 ? ` (${result.failed} failed)` : ''}; every cycle is in ${result.output}`)
+      this.log(
+        `\n${result.cycles} cycles this run${result.failed > 0 ? ` (${result.failed} failed)` : ''}; every cycle is in ${result.output}`,
+      )
     }
 
     if (result.stopped) {

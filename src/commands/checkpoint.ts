@@ -18,7 +18,7 @@ Runs 'podman container checkpoint --print-stats' with Podman's own flags, times 
     '<%= config.bin %> <%= command.id %> --all --output results.jsonl',
   ]
   static flags = {...selectionFlags, ...runFlags, ...podmanFlags(CHECKPOINT_FLAGS)}
-// Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
+  // Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 
   async run(): Promise<OperationRecord[]> {

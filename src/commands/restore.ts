@@ -17,7 +17,7 @@ Runs 'podman container restore --print-stats' with Podman's own flags (in place,
     '<%= config.bin %> <%= command.id %> web db --json --output results.jsonl',
   ]
   static flags = {...selectionFlags, ...runFlags, ...podmanFlags(RESTORE_FLAGS)}
-// Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
+  // Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 
   async run(): Promise<OperationRecord[]> {

@@ -58,18 +58,17 @@ function messageJson(fields: Array<[string, number, FieldType, Rule]>): protobuf
 }
 
 // Built once from a JSON descriptor: the field names stay snake_case as CRIU and Podman spell them.
+/* eslint-disable camelcase -- the message names of images/stats.proto */
 const StatsEntry = protobuf.Root.fromJSON({
   nested: {
-    // eslint-disable-next-line camelcase -- the message names of images/stats.proto
     dump_stats_entry: messageJson(DUMP_FIELDS),
-    // eslint-disable-next-line camelcase
     restore_stats_entry: messageJson(RESTORE_FIELDS),
-    // eslint-disable-next-line camelcase
     stats_entry: {
       fields: {dump: {id: 1, type: 'dump_stats_entry'}, restore: {id: 2, type: 'restore_stats_entry'}},
     },
   },
 }).lookupType('stats_entry')
+/* eslint-enable camelcase */
 
 export type StatsKind = 'dump' | 'restore'
 

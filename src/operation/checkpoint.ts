@@ -20,6 +20,7 @@ import {
   recoverAfterFailure,
   requestOptions,
   startOperation,
+  statsFilesOf,
 } from './common.js'
 
 /** One container on its way through a checkpoint. */
@@ -78,11 +79,14 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
   )
 
+  const succeeded = prepared.filter((p) => run.stats?.containers?.some((e) => e.Id === p.info.id)).map((p) => p.info)
+  const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
   const phases = {
     parseUs: run.parseUs,
     podmanUs: microsecondsBetween(run.process.startedNs, run.process.endedNs),
     resolveUs,
     snapshotUs,
+    statsFileUs: statsFiles.us,
   }
   for (const [i, p] of prepared.entries()) {
     const {error, record} = checkpointRecord(p, watched[i], run, {
@@ -92,6 +96,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
       options,
       phases,
       started,
+      statsFiles: statsFiles.readings,
     })
     if (error) failures.push(error)
     records.push(record)
@@ -107,9 +112,16 @@ function checkpointRecord(
   context: RecordContext,
 ): {error?: PodmanStatsError; record: OperationRecord} {
   const {entry, error} = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
-  const clock: OperationClock = {freezeNs: watched?.firstSeenNs, podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
+  const clock: OperationClock = {
+    freezeNs: watched?.firstSeenNs,
+    podmanEndNs: run.process.endedNs,
+    podmanStartNs: run.process.startedNs,
+  }
   const record = recordOf('checkpoint', run, context, {
-    cgroup: {before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined, frozen: frozenObservation(watched, clock)},
+    cgroup: {
+      before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined,
+      frozen: frozenObservation(watched, clock),
+    },
     container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
     entry,
     error,

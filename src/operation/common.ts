@@ -9,7 +9,8 @@ import {PrintStatsRun} from '../podman/print-stats-run.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {buildRecord} from '../report/build-record.js'
 import {OperationRecord} from '../report/record.js'
-import {monotonicNs} from '../time.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
+import {readStatsFileOf, StatsFileReading} from './stats-file.js'
 
 export interface OperationRequest {
   /** Every running container (checkpoint) or every one holding a checkpoint (restore). */
@@ -214,10 +215,16 @@ export interface RecordContext {
   options: OperationRecord['options']
   phases: Omit<OperationRecord['phases'], 'totalUs'>
   started: Started
+  /** CRIU's statistics files read after the run, by container id. */
+  statsFiles?: Map<string, StatsFileReading | {warning: string}>
 }
 
 /** A container's entry in podman's output, or why there is none: the run's failure, or a missing entry. */
-export function entryOf(run: PrintStatsRun, id: string, what: string): {entry?: PodmanContainerStatistics; error?: PodmanStatsError} {
+export function entryOf(
+  run: PrintStatsRun,
+  id: string,
+  what: string,
+): {entry?: PodmanContainerStatistics; error?: PodmanStatsError} {
   const entry = id ? run.stats?.containers?.find((e) => e.Id === id) : undefined
   if (entry) return {entry}
   const error =
@@ -233,10 +240,23 @@ export function recordOf(
   operation: Operation,
   run: PrintStatsRun,
   context: RecordContext,
-  own: {cgroup: OperationRecord['cgroup']; container: OperationRecord['container']; entry?: PodmanContainerStatistics; error?: PodmanStatsError; warnings: string[]},
+  own: {
+    cgroup: OperationRecord['cgroup']
+    container: OperationRecord['container']
+    entry?: PodmanContainerStatistics
+    error?: PodmanStatsError
+    warnings: string[]
+  },
 ): OperationRecord {
-  const warnings = [...own.warnings, ...(run.stats?.unknownFields ?? []).map((f) => `podman printed a field this tool does not know: ${f} (kept in podman's output only)`)]
+  const warnings = [
+    ...own.warnings,
+    ...(run.stats?.unknownFields ?? []).map(
+      (f) => `podman printed a field this tool does not know: ${f} (kept in podman's output only)`,
+    ),
+  ]
   if (own.entry && run.failure) warnings.push(`podman reported a failure for the batch: ${run.failure.message}`)
+  const reading = own.container.id ? context.statsFiles?.get(own.container.id) : undefined
+  if (reading && 'warning' in reading) warnings.push(reading.warning)
   return buildRecord({
     batch: context.batch,
     cgroup: own.cgroup,
@@ -251,6 +271,36 @@ export function recordOf(
     podmanDuration: run.stats?.podmanDuration,
     startedAt: context.started.startedAt,
     startNs: context.started.startNs,
+    statsFile: reading && 'statistics' in reading ? reading : undefined,
     warnings,
   })
+}
+
+/**
+ * CRIU's statistics file of each successful container, when the options left one (--keep) or
+ * packed one (--export), timed as the phase `statsFileUs`. Keyed by container id.
+ */
+export async function statsFilesOf(
+  operation: Operation,
+  containers: ContainerInfo[],
+  options: OperationRecord['options'],
+  startedAtMs: number,
+): Promise<{readings: Map<string, StatsFileReading | {warning: string}>; us?: number}> {
+  const readings = new Map<string, StatsFileReading | {warning: string}>()
+  const archive = typeof options.export === 'string' && operation === 'checkpoint' ? options.export : undefined
+  if (!options.keep && !archive) return {readings}
+  const start = monotonicNs()
+  await Promise.all(
+    containers.map(async (c) => {
+      const dir = options.keep ? (c.staticDir ?? (await staticDirOf(c.id))) : undefined
+      const reading = await readStatsFileOf(operation, {archive: dir ? undefined : archive, dir}, startedAtMs)
+      if (reading) readings.set(c.id, reading)
+    }),
+  )
+  return {readings, us: microsecondsBetween(start, monotonicNs())}
+}
+
+async function staticDirOf(id: string): Promise<string | undefined> {
+  const info = (await inspectContainers([id])).get(id)
+  return info && !(info instanceof PodmanStatsError) ? info.staticDir : undefined
 }

@@ -17,6 +17,8 @@ export interface ContainerInfo {
   restoredAt?: string
   /** The OCI runtime Podman runs it with (runc, crun). */
   runtime: string
+  /** The container's own directory (userdata), where --keep leaves CRIU's files. */
+  staticDir?: string
   /** Podman's state: running, paused, exited, created, stopped... */
   status: string
 }
@@ -27,6 +29,7 @@ interface InspectDocument {
   Name: string
   OCIRuntime?: string
   State: {CheckpointedAt?: string; Pid?: number; RestoredAt?: string; Status: string}
+  StaticDir?: string
 }
 
 /** Podman writes Go's zero time for "never". */
@@ -69,6 +72,7 @@ export async function inspectContainers(
             pid: doc.State.Pid ?? 0,
             restoredAt: realTime(doc.State.RestoredAt),
             runtime: doc.OCIRuntime ?? 'unknown',
+            staticDir: doc.StaticDir,
             status: doc.State.Status,
           }
         : missing(input, result.stderr),

@@ -3,7 +3,7 @@ import {SchemaName, validate} from '../schemas.js'
 
 export type Operation = 'checkpoint' | 'restore'
 
-/** CRIU's statistics as Podman prints them: fields CRIU left at zero are absent. */
+/** CRIU's statistics as Podman prints them: fields that are zero are absent (Podman marks them omitempty; CRIU writes them all). */
 export type CriuStatistics = Partial<Record<string, number>>
 
 export interface PodmanContainerStatistics {

@@ -84,7 +84,7 @@ export function displayUnit(unit: MetricUnit): {divisor: number; name: string} {
 const CRIU_NAMES = new Set(CRIU_FIELDS.map((f) => f.name))
 
 export function cycleSegments(sample: Sample): CycleSegment[] {
-  // CRIU leaves out a statistic that is zero: absent means 0 there, and the parts still add up;
+  // Podman leaves out a CRIU statistic that is zero: absent means 0 there, and the parts still add up;
   // but only for an operation that happened (Podman reported its duration).
   const value = (name: string): number | undefined => sample.values[name] ?? (CRIU_NAMES.has(name) ? 0 : undefined)
   const segments: CycleSegment[] = []

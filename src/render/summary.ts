@@ -55,7 +55,17 @@ const COLUMNS = ['field', 'n', 'min', 'median', 'mean', 'p95', 'max', 'stddev', 
 
 function cells(f: FieldStatistics, ratioToBaseline: number | undefined): string[] {
   const v = (x: number) => formatValue(x, f.unit)
-  return [f.field, String(f.n), v(f.min), v(f.median), v(f.mean), v(f.p95), v(f.max), v(f.stddev), ratio(ratioToBaseline)]
+  return [
+    f.field,
+    String(f.n),
+    v(f.min),
+    v(f.median),
+    v(f.mean),
+    v(f.p95),
+    v(f.max),
+    v(f.stddev),
+    ratio(ratioToBaseline),
+  ]
 }
 
 /** One table per configuration: every field with its statistics, and the median against the baseline. */
@@ -75,7 +85,12 @@ export function renderSummaryMarkdown(summary: Summary): string {
   return summary.configurations
     .map((c) => {
       const head = `| ${COLUMNS.join(' | ')} |\n|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`
-      const rows = c.fields.map((f) => `| ${cells(f, c.ratioToBaseline[f.field]).map((x) => escape(x)).join(' | ')} |`)
+      const rows = c.fields.map(
+        (f) =>
+          `| ${cells(f, c.ratioToBaseline[f.field])
+            .map((x) => escape(x))
+            .join(' | ')} |`,
+      )
       const title = `### ${escape(c.configuration)}${c.configuration === summary.baseline ? ' (baseline)' : ''}`
       return [title, '', `${c.n} cycles${c.failed > 0 ? `, ${c.failed} failed` : ''}.`, '', head, ...rows].join('\n')
     })
@@ -107,10 +122,19 @@ export function renderComparison(a: Summary, b: Summary, labels: [string, string
   for (const ca of a.configurations) {
     const cb = b.configurations.find((c) => c.configuration === ca.configuration)
     if (!cb) continue
-    const table = plainTable(['field', `median ${labels[0]}`, `median ${labels[1]}`, 'B / A'], ['left', 'right', 'right', 'right'])
+    const table = plainTable(
+      ['field', `median ${labels[0]}`, `median ${labels[1]}`, 'B / A'],
+      ['left', 'right', 'right', 'right'],
+    )
     for (const fa of ca.fields) {
       const fb = cb.fields.find((f) => f.field === fa.field)
-      if (fb) table.push([fa.field, formatValue(fa.median, fa.unit), formatValue(fb.median, fb.unit), ratio(fa.median === 0 ? undefined : fb.median / fa.median)])
+      if (fb)
+        table.push([
+          fa.field,
+          formatValue(fa.median, fa.unit),
+          formatValue(fb.median, fb.unit),
+          ratio(fa.median === 0 ? undefined : fb.median / fa.median),
+        ])
     }
 
     tables.push(`${ca.configuration}: ${ca.n} cycles in ${labels[0]}, ${cb.n} in ${labels[1]}\n${table.toString()}`)

@@ -1,6 +1,7 @@
 import {CgroupSnapshot} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo} from '../host/host-info.js'
+import {compareWithPodman, StatsFileReading} from '../operation/stats-file.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {validate} from '../schemas.js'
 import {microsecondsBetween} from '../time.js'
@@ -47,6 +48,8 @@ export interface RecordParts {
   podmanDuration?: number
   startedAt: string
   startNs: bigint
+  /** CRIU's statistics file of this operation, when read (--keep, --export). */
+  statsFile?: StatsFileReading
   warnings: string[]
 }
 
@@ -61,14 +64,9 @@ export function buildRecord(parts: RecordParts): OperationRecord {
     podman[`podman_${operation}_duration`] = parts.podmanDuration
   const runtime = operation === 'checkpoint' ? entry?.runtime_checkpoint_duration : entry?.runtime_restore_duration
   if (runtime !== undefined) podman[`runtime_${operation}_duration`] = runtime
-  const statistics = entry?.criu_statistics ?? null
-  const criu: OperationRecord['criu'] = {
-    derived: deriveCriuValues(statistics, parts.host.pageSize),
-    source: statistics ? 'podman' : 'none',
-    statistics,
-  }
   const warnings = [...parts.warnings]
-  if (entry && !statistics)
+  const criu = criuOf(entry?.criu_statistics ?? null, parts.statsFile, parts.host.pageSize, warnings)
+  if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
   const outcome = error ? (error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok'
   const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, podman}
@@ -119,4 +117,24 @@ export function withoutUndefined<T>(value: T): T {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, withoutUndefined(v)]),
   ) as T
+}
+
+/** CRIU's statistics of a record: Podman's printout, merged with CRIU's own file when it was read. */
+function criuOf(
+  printed: OperationRecord['criu']['statistics'],
+  file: StatsFileReading | undefined,
+  pageSize: number,
+  warnings: string[],
+): OperationRecord['criu'] {
+  if (!file)
+    return {derived: deriveCriuValues(printed, pageSize), source: printed ? 'podman' : 'none', statistics: printed}
+  const {mismatches, onlyInFile} = compareWithPodman(printed, file.statistics)
+  for (const m of mismatches) warnings.push(`CRIU's statistics file and Podman's printout disagree: ${m}`)
+  const statistics = {...file.statistics, ...printed}
+  return {
+    derived: deriveCriuValues(statistics, pageSize),
+    source: printed ? 'podman+stats-file' : 'stats-file',
+    statistics,
+    statsFile: {onlyInFile, path: file.path},
+  }
 }

@@ -7,7 +7,7 @@ function atMost(values: Values, a: string, b: string, why: string): CheckResult 
   const [x, y] = [values[a], values[b]]
   const check = `${a} <= ${b}`
   if (x === undefined || y === undefined) {
-    return {check, detail: `${x === undefined ? a : b} is absent (CRIU omits zero fields)`, outcome: 'skip'}
+    return {check, detail: `${x === undefined ? a : b} is absent (Podman omits zero fields)`, outcome: 'skip'}
   }
 
   return {check, detail: `${x} ${x <= y ? '<=' : '>'} ${y}: ${why}`, outcome: x <= y ? 'pass' : 'fail'}

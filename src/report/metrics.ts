@@ -28,12 +28,24 @@ export const METRICS: readonly Metric[] = [
   {group: 'cycle', name: 'cycle_us', unit: 'us'},
   {group: 'Podman', name: 'podman_checkpoint_duration', unit: 'us'},
   {group: 'OCI runtime', name: 'runtime_checkpoint_duration', unit: 'us'},
-  ...CRIU_FIELDS.filter((f) => f.operation === 'checkpoint').map((f) => ({group: 'CRIU' as const, name: f.name, unit: f.unit})),
+  ...CRIU_FIELDS.filter((f) => f.operation === 'checkpoint').map((f) => ({
+    group: 'CRIU' as const,
+    name: f.name,
+    unit: f.unit,
+  })),
   {group: 'Podman', name: 'podman_restore_duration', unit: 'us'},
   {group: 'OCI runtime', name: 'runtime_restore_duration', unit: 'us'},
-  ...CRIU_FIELDS.filter((f) => f.operation === 'restore').map((f) => ({group: 'CRIU' as const, name: f.name, unit: f.unit})),
+  ...CRIU_FIELDS.filter((f) => f.operation === 'restore').map((f) => ({
+    group: 'CRIU' as const,
+    name: f.name,
+    unit: f.unit,
+  })),
   ...(['checkpoint', 'restore'] as const).flatMap((operation) =>
-    PHASE_METRICS.map(([, suffix]) => ({group: 'podman-stats' as const, name: `${operation}_${suffix}`, unit: 'us' as const})),
+    PHASE_METRICS.map(([, suffix]) => ({
+      group: 'podman-stats' as const,
+      name: `${operation}_${suffix}`,
+      unit: 'us' as const,
+    })),
   ),
   {group: 'cgroup', name: 'memory_before_bytes', unit: 'bytes'},
   {group: 'cgroup', name: 'memory_at_freeze_bytes', unit: 'bytes'},
@@ -51,7 +63,8 @@ export function metricsOfRecord(record: OperationRecord): Record<string, number>
   }
 
   for (const [name, value] of Object.entries(record.podman)) put(name, value)
-  for (const [name, value] of Object.entries(record.criu.statistics ?? {})) if (METRIC_BY_NAME.has(name)) put(name, value)
+  for (const [name, value] of Object.entries(record.criu.statistics ?? {}))
+    if (METRIC_BY_NAME.has(name)) put(name, value)
   for (const [phase, suffix] of PHASE_METRICS) put(`${record.operation}_${suffix}`, record.phases[phase])
   put('memory_before_bytes', record.cgroup.before?.memory.usageBytes)
   const {frozen} = record.cgroup

@@ -49,9 +49,13 @@ export async function readResults(path: string): Promise<Results> {
   if (pendingArray) accept(results, 1, pendingArray)
   if (results.benchLines.length === 0 && results.records.length === 0) {
     const first = results.problems[0]
-    throw new PodmanStatsError('BAD_RESULTS', `${path} holds no valid record${first ? ` (line ${first.line}: ${first.message})` : ' (it is empty)'}`, {
-      suggestions: ['Give a file written by `podman-stats bench`, `--output`, or `checkpoint --json`.'],
-    })
+    throw new PodmanStatsError(
+      'BAD_RESULTS',
+      `${path} holds no valid record${first ? ` (line ${first.line}: ${first.message})` : ' (it is empty)'}`,
+      {
+        suggestions: ['Give a file written by `podman-stats bench`, `--output`, or `checkpoint --json`.'],
+      },
+    )
   }
 
   return results
@@ -69,7 +73,11 @@ function accept(results: Results, line: number, text: string): void {
   for (const item of Array.isArray(document) ? document : [document]) {
     const isBench = (item as {kind?: string})?.kind === 'bench-cycle'
     const {errors} = validate(isBench ? 'bench-line' : 'record', item)
-    if (errors.length > 0) results.problems.push({line, message: `not a valid ${isBench ? 'bench cycle' : 'record'}: ${errors.slice(0, 3).join('; ')}`})
+    if (errors.length > 0)
+      results.problems.push({
+        line,
+        message: `not a valid ${isBench ? 'bench cycle' : 'record'}: ${errors.slice(0, 3).join('; ')}`,
+      })
     else if (isBench) results.benchLines.push(item as BenchLine)
     else results.records.push(item as OperationRecord)
   }
@@ -97,6 +105,8 @@ const NAMING_OPTIONS = new Set(['create-image', 'export', 'import', 'import-prev
 
 /** "checkpoint export compress=zstd": a record's operation and the options that shape it. */
 export function recordConfiguration(record: OperationRecord): string {
-  const words = Object.entries(record.options).map(([k, v]) => (v === true || NAMING_OPTIONS.has(k) ? k : `${k}=${String(v)}`))
+  const words = Object.entries(record.options).map(([k, v]) =>
+    v === true || NAMING_OPTIONS.has(k) ? k : `${k}=${String(v)}`,
+  )
   return [record.operation, ...words].join(' ')
 }

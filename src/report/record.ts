@@ -25,10 +25,12 @@ export interface OperationRecord {
   criu: {
     /** Values computed from CRIU's, named as such: bytes = pages × page size. */
     derived: Record<string, number>
-    /** Where `statistics` came from. */
-    source: 'none' | 'podman'
+    /** Where `statistics` came from: Podman's printout, CRIU's own file (--keep, --export), or both merged. */
+    source: 'none' | 'podman' | 'podman+stats-file' | 'stats-file'
     /** CRIU's statistics in CRIU's names and units (µs, pages); null when there were none. */
     statistics: CriuStatistics | null
+    /** CRIU's statistics file, when it was read: where, and the fields only it had. */
+    statsFile?: {onlyInFile: string[]; path: string}
   }
   /** Present when the operation did not succeed for this container. */
   error?: {code: string; exitCode: number; message: string; stderr?: string}
@@ -61,6 +63,8 @@ export interface Phases {
   resolveUs?: number
   /** checkpoint: the `before` snapshot. */
   snapshotUs?: number
+  /** Reading CRIU's statistics file (--keep: the container's directory; --export: the archive, decompressed as a stream). */
+  statsFileUs?: number
   /** From the command's start to the record. */
   totalUs: number
 }

@@ -76,7 +76,13 @@ export function summarize(samples: readonly Sample[], baseline?: string): Summar
     const fields = METRICS.map((m) => m.name)
       .map((field) => ok.map((s) => s.values[field]).filter((v): v is number => v !== undefined))
       .flatMap((values, i) => (values.length > 0 ? [describe(METRICS[i].name, values)] : []))
-    const summary: ConfigurationSummary = {configuration, failed: mine.length - ok.length, fields, n: ok.length, ratioToBaseline: {}}
+    const summary: ConfigurationSummary = {
+      configuration,
+      failed: mine.length - ok.length,
+      fields,
+      n: ok.length,
+      ratioToBaseline: {},
+    }
     return summary
   })
   const base = configurations.find((c) => c.configuration === (baseline ?? order[0]))

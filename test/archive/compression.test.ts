@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
-import {sniffCompression, SNIFF_BYTES} from '../../src/archive/compression.js'
+import {SNIFF_BYTES, sniffCompression} from '../../src/archive/compression.js'
 import {fixturePath} from '../helpers/fixtures.js'
 
 const head = (name: string) => readFileSync(fixturePath(`archives/${name}`)).subarray(0, SNIFF_BYTES)

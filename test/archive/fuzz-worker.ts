@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- mulberry32 and bit flips are bit arithmetic */
 // The fuzzing loop of fuzz.test.ts, in a worker thread so that the test can stop it if it hangs
 // (a synchronous endless loop would block the test's own timers) and cap its heap.
 import {readFileSync} from 'node:fs'
@@ -99,7 +100,11 @@ function mutate(original: Uint8Array, random: () => number, hot: Region[]): {byt
 
       default: {
         const length = 1 + below(64)
-        bytes = Buffer.concat([bytes.subarray(0, at + length), bytes.subarray(at, at + length), bytes.subarray(at + length)])
+        bytes = Buffer.concat([
+          bytes.subarray(0, at + length),
+          bytes.subarray(at, at + length),
+          bytes.subarray(at + length),
+        ])
         steps.push(`repeat ${length} bytes at ${at}`)
       }
     }
@@ -140,7 +145,8 @@ async function run(options: FuzzOptions): Promise<FuzzSummary> {
     try {
       const decoded = decodeStatsFile(bytes, name)
       const numbers = Object.values(decoded.statistics).every((v) => Number.isFinite(v) && v >= 0)
-      if (!['dump', 'restore'].includes(decoded.kind) || !numbers) throw new Error(`odd result ${JSON.stringify(decoded)}`)
+      if (!['dump', 'restore'].includes(decoded.kind) || !numbers)
+        throw new Error(`odd result ${JSON.stringify(decoded)}`)
       count(stats, 'result')
     } catch (error) {
       const {failure, outcome} = classify(error, ['BAD_STATS_FILE'])
@@ -162,7 +168,11 @@ async function run(options: FuzzOptions): Promise<FuzzSummary> {
   const sources: Array<{hot: Region[]; name: string; original: Uint8Array; wrap?: (b: Uint8Array) => Uint8Array}> = [
     {hot: tarHot, name: 'busybox-none.tar', original: none},
     {hot: [[0, 64]], name: 'busybox-gzip.tar.gz', original: readFileSync(fixturePath('archives/busybox-gzip.tar.gz'))},
-    {hot: [[0, 64]], name: 'busybox-zstd.tar.zst', original: readFileSync(fixturePath('archives/busybox-zstd.tar.zst'))},
+    {
+      hot: [[0, 64]],
+      name: 'busybox-zstd.tar.zst',
+      original: readFileSync(fixturePath('archives/busybox-zstd.tar.zst')),
+    },
     // A damaged tar inside an intact gzip stream reaches the tar reader through gunzip.
     {hot: tarHot, name: 'busybox-none.tar, then gzip', original: none, wrap: (b) => gzipSync(b, {level: 1})},
   ]

@@ -17,6 +17,8 @@ const OPTIONS: FuzzOptions = {
 const STALL_MS = 15_000
 const MAX_RSS_BYTES = 768 * 1024 * 1024
 
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+
 function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   return new Promise((resolve, reject) => {
     // The worker is TypeScript too, and Node 20 resolves a worker's entry before any --import hook
@@ -63,11 +65,11 @@ describe('fuzzing the statistics decoder and the archive reader', () => {
       .map((f) => `#${f.index} ${f.input}: ${f.mutation}\n${f.error}`)
       .join('\n\n')
     assert.deepEqual(summary.failures.length, 0, `seed ${SEED}: ${summary.failures.length} inputs failed:\n${shown}`)
-    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
     assert.equal(total(summary.stats), OPTIONS.statsInputs)
     assert.equal(total(summary.archives), OPTIONS.archiveInputs)
     // The mutations reach both outcomes: they are neither all harmless nor all fatal.
-    for (const counts of [summary.stats, summary.archives]) assert.ok(counts.result > 0 && total(counts) > counts.result)
+    for (const counts of [summary.stats, summary.archives])
+      assert.ok(counts.result > 0 && total(counts) > counts.result)
     assert.ok(summary.archives.BAD_ARCHIVE > 0 && summary.archives.BAD_STATS_FILE > 0, JSON.stringify(summary.archives))
     assert.ok(summary.maxRssBytes < MAX_RSS_BYTES, `resident memory reached ${summary.maxRssBytes} bytes`)
     console.log(

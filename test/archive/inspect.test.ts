@@ -40,143 +40,163 @@ async function tarOf(files: Record<string, Buffer>): Promise<Buffer> {
   return Buffer.concat(parts)
 }
 
-describe('inspectCheckpoint', () => {
-  for (const [compression, name] of Object.entries(ARCHIVES)) {
-    it(`${compression} archive: Podman's printout and the rest of stats-dump, the container, sizes, passing checks`, async () => {
-      const inspection = await inspectCheckpoint(archive(name))
-      assertValid({failures: [], results: [inspection]})
-      const podman = JSON.parse(fixture(`archives/${name}.print-stats.json`)).container_statistics[0]
-      const {statistics} = inspection.criu.dump!
-      for (const [field, value] of Object.entries(podman.criu_statistics)) assert.equal(statistics[field], value, field)
-      // Every field, those Podman leaves out (zero) included.
-      assert.deepEqual(Object.keys(statistics).sort(), DUMP_FIELDS.map((f) => f.name).sort())
-      assert.equal(inspection.container.id, podman.Id)
-      assert.equal(inspection.container.name, `podman-stats-fixture-${compression}`)
-      assert.equal(inspection.container.image, 'localhost/podman-stats/busybox:latest')
-      assert.equal(inspection.container.runtime, 'runc')
-      assert.match(inspection.container.created!, /^2026-/)
-      assert.deepEqual(inspection.container.command?.slice(0, 2), ['sh', '-c'])
-      assert.deepEqual(inspection.source, {compression, kind: 'archive', path: archive(name)})
-      assert.deepEqual(inspection.pageSize, {bytes: 4096, source: 'host'})
-      assert.equal(inspection.sizes.memoryPages.bytes, statistics.pages_written * 4096)
-      assert.equal(inspection.criu.dump!.derived.pages_written_bytes, statistics.pages_written * 4096)
-      assert.equal(inspection.sizes.rootfsDiffBytes, 2048)
-      assert.ok(inspection.sizes.images.bytes > inspection.sizes.memoryPages.bytes)
-      assert.equal(
-        inspection.sizes.compressionRatio,
-        Math.round((inspection.sizes.tarBytes! / inspection.sizes.archiveBytes!) * 1000) / 1000,
+describe('inspection', () => {
+  describe('inspectCheckpoint', () => {
+    for (const [compression, name] of Object.entries(ARCHIVES)) {
+      it(`${compression} archive: Podman's printout and the rest of stats-dump, the container, sizes, passing checks`, async () => {
+        const inspection = await inspectCheckpoint(archive(name))
+        assertValid({failures: [], results: [inspection]})
+        const podman = JSON.parse(fixture(`archives/${name}.print-stats.json`)).container_statistics[0]
+        const {statistics} = inspection.criu.dump!
+        for (const [field, value] of Object.entries(podman.criu_statistics))
+          assert.equal(statistics[field], value, field)
+        // Every field, those Podman leaves out (zero) included.
+        assert.deepEqual(Object.keys(statistics).sort(), DUMP_FIELDS.map((f) => f.name).sort())
+        assert.equal(inspection.container.id, podman.Id)
+        assert.equal(inspection.container.name, `podman-stats-fixture-${compression}`)
+        assert.equal(inspection.container.image, 'localhost/podman-stats/busybox:latest')
+        assert.equal(inspection.container.runtime, 'runc')
+        assert.match(inspection.container.created!, /^2026-/)
+        assert.deepEqual(inspection.container.command?.slice(0, 2), ['sh', '-c'])
+        assert.deepEqual(inspection.source, {compression, kind: 'archive', path: archive(name)})
+        assert.deepEqual(inspection.pageSize, {bytes: 4096, source: 'host'})
+        assert.equal(inspection.sizes.memoryPages.bytes, statistics.pages_written * 4096)
+        assert.equal(inspection.criu.dump!.derived.pages_written_bytes, statistics.pages_written * 4096)
+        assert.equal(inspection.sizes.rootfsDiffBytes, 2048)
+        assert.ok(inspection.sizes.images.bytes > inspection.sizes.memoryPages.bytes)
+        assert.equal(
+          inspection.sizes.compressionRatio,
+          Math.round((inspection.sizes.tarBytes! / inspection.sizes.archiveBytes!) * 1000) / 1000,
+        )
+        if (compression === 'none') assert.equal(inspection.sizes.compressionRatio, 1)
+        else assert.ok(inspection.sizes.compressionRatio! > 4)
+        assert.equal(inspection.checks.length, 3)
+        assert.ok(
+          inspection.checks.every((c) => c.outcome === 'pass'),
+          JSON.stringify(inspection.checks),
+        )
+        assert.deepEqual(inspection.warnings, [])
+      })
+    }
+
+    describe('a checkpoint directory', () => {
+      let dir: string
+      let fromArchive: Inspection
+
+      before(async () => {
+        dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-test-inspect-'))
+        await execa('tar', ['--extract', '--file', archive(ARCHIVES.none), '--directory', dir])
+        fromArchive = await inspectCheckpoint(archive(ARCHIVES.none))
+      })
+
+      after(async () => {
+        await rm(dir, {force: true, recursive: true})
+      })
+
+      it('gives what its archive gives, less the archive', async () => {
+        const inspection = await inspectCheckpoint(dir)
+        assertValid({failures: [], results: [inspection]})
+        assert.deepEqual(inspection.source, {kind: 'directory', path: dir})
+        assert.deepEqual(inspection.criu, fromArchive.criu)
+        assert.deepEqual(inspection.checks, fromArchive.checks)
+        const {archiveBytes, compressionRatio, tarBytes, ...sizes} = fromArchive.sizes
+        assert.ok(archiveBytes && compressionRatio && tarBytes)
+        assert.deepEqual(inspection.sizes, sizes)
+      })
+
+      it('with stats-restore (restore --keep): the restore statistics and their check too', async () => {
+        await copyFile(fixturePath('criu/8mib/stats-restore'), path.join(dir, 'stats-restore'))
+        const inspection = await inspectCheckpoint(dir)
+        assertValid({failures: [], results: [inspection]})
+        assert.equal(inspection.criu.restore!.file, 'stats-restore')
+        assert.equal(inspection.criu.restore!.statistics.pages_restored, 2104)
+        assert.equal(inspection.checks.at(-1)!.check, 'pages_skipped_cow <= pages_compared')
+        assert.equal(inspection.checks.at(-1)!.outcome, 'pass')
+      })
+
+      it('a damaged config.dump is a warning: the statistics do not depend on it', async () => {
+        await writeFile(path.join(dir, 'config.dump'), '{"id": "abc", ')
+        const inspection = await inspectCheckpoint(dir)
+        assert.equal(inspection.container.name, undefined)
+        assert.match(
+          inspection.warnings[0],
+          /^config.dump is not valid JSON \(.+\): the container's details it holds are unknown$/,
+        )
+        assert.deepEqual(inspection.criu.dump, fromArchive.criu.dump)
+      })
+    })
+
+    it('--page-size other than the pages were written in: the size check fails and says which it was', async () => {
+      const inspection = await inspectCheckpoint(archive(ARCHIVES.none), {pageSize: 16_384})
+      assert.deepEqual(inspection.pageSize, {bytes: 16_384, source: 'flag'})
+      const check = inspection.checks.find((c) => c.check.includes('pages-*.img'))!
+      assert.equal(check.outcome, 'fail')
+      assert.match(check.detail, /x 16384 = \d+ ≠ \d+ bytes in pages-\*\.img/)
+      assert.ok(inspection.warnings.some((w) => /made on a host with 4096-byte pages \(--page-size 4096\)/.test(w)))
+    })
+
+    describe('statistics missing or damaged: BAD_STATS_FILE (12)', () => {
+      it('no stats-dump', async () => {
+        const error = await failure(inspectCheckpoint(archive('no-stats-dump.tar.zst'), {}), 'BAD_STATS_FILE')
+        assert.match(error.message, /no-stats-dump.tar.zst holds no stats-dump/)
+      })
+
+      it('a wrong magic number', async () => {
+        const error = await failure(inspectCheckpoint(archive('wrong-magic.tar.zst')), 'BAD_STATS_FILE')
+        assert.match(
+          error.message,
+          /^stats-dump in .*wrong-magic.tar.zst is not a valid CRIU statistics file: wrong magic number at byte 0/,
+        )
+      })
+
+      it('a corrupt protobuf message', async () => {
+        const error = await failure(inspectCheckpoint(archive('corrupt-protobuf.tar.zst')), 'BAD_STATS_FILE')
+        assert.match(error.message, /corrupt protobuf message: dump \(field 1\) at byte 12 has wire type 7/)
+      })
+
+      it('a stats-dump of megabytes', async () => {
+        const tar = await tarOf({'config.dump': Buffer.from('{}'), 'stats-dump': Buffer.alloc(2 * 1024 * 1024)})
+        const error = await failure(inspectArchiveBytes(tar, 'big.tar'), 'BAD_STATS_FILE')
+        assert.match(error.message, /^stats-dump in big.tar is 2097152 bytes, where CRIU writes about 50/)
+      })
+    })
+
+    it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {
+      const error = await failure(
+        inspectArchiveBytes(await tarOf({hello: Buffer.from('hi')}), 'hello.tar'),
+        'BAD_ARCHIVE',
       )
-      if (compression === 'none') assert.equal(inspection.sizes.compressionRatio, 1)
-      else assert.ok(inspection.sizes.compressionRatio! > 4)
-      assert.equal(inspection.checks.length, 3)
-      assert.ok(inspection.checks.every((c) => c.outcome === 'pass'), JSON.stringify(inspection.checks))
-      assert.deepEqual(inspection.warnings, [])
-    })
-  }
-
-  describe('a checkpoint directory', () => {
-    let dir: string
-    let fromArchive: Inspection
-
-    before(async () => {
-      dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-test-inspect-'))
-      await execa('tar', ['--extract', '--file', archive(ARCHIVES.none), '--directory', dir])
-      fromArchive = await inspectCheckpoint(archive(ARCHIVES.none))
-    })
-
-    after(async () => {
-      await rm(dir, {force: true, recursive: true})
-    })
-
-    it('gives what its archive gives, less the archive', async () => {
-      const inspection = await inspectCheckpoint(dir)
-      assertValid({failures: [], results: [inspection]})
-      assert.deepEqual(inspection.source, {kind: 'directory', path: dir})
-      assert.deepEqual(inspection.criu, fromArchive.criu)
-      assert.deepEqual(inspection.checks, fromArchive.checks)
-      const {archiveBytes, compressionRatio, tarBytes, ...sizes} = fromArchive.sizes
-      assert.ok(archiveBytes && compressionRatio && tarBytes)
-      assert.deepEqual(inspection.sizes, sizes)
-    })
-
-    it('with stats-restore (restore --keep): the restore statistics and their check too', async () => {
-      await copyFile(fixturePath('criu/8mib/stats-restore'), path.join(dir, 'stats-restore'))
-      const inspection = await inspectCheckpoint(dir)
-      assertValid({failures: [], results: [inspection]})
-      assert.equal(inspection.criu.restore!.file, 'stats-restore')
-      assert.equal(inspection.criu.restore!.statistics.pages_restored, 2104)
-      assert.equal(inspection.checks.at(-1)!.check, 'pages_skipped_cow <= pages_compared')
-      assert.equal(inspection.checks.at(-1)!.outcome, 'pass')
-    })
-
-    it('a damaged config.dump is a warning: the statistics do not depend on it', async () => {
-      await writeFile(path.join(dir, 'config.dump'), '{"id": "abc", ')
-      const inspection = await inspectCheckpoint(dir)
-      assert.equal(inspection.container.name, undefined)
-      assert.match(inspection.warnings[0], /^config.dump is not valid JSON \(.+\): the container's details it holds are unknown$/)
-      assert.deepEqual(inspection.criu.dump, fromArchive.criu.dump)
+      assert.match(error.message, /^cannot read hello.tar: it is a tar archive but not a Podman checkpoint/)
     })
   })
 
-  it('--page-size other than the pages were written in: the size check fails and says which it was', async () => {
-    const inspection = await inspectCheckpoint(archive(ARCHIVES.none), {pageSize: 16_384})
-    assert.deepEqual(inspection.pageSize, {bytes: 16_384, source: 'flag'})
-    const check = inspection.checks.find((c) => c.check.includes('pages-*.img'))!
-    assert.equal(check.outcome, 'fail')
-    assert.match(check.detail, /x 16384 = \d+ ≠ \d+ bytes in pages-\*\.img/)
-    assert.ok(inspection.warnings.some((w) => /made on a host with 4096-byte pages \(--page-size 4096\)/.test(w)))
-  })
-
-  describe('statistics missing or damaged: BAD_STATS_FILE (12)', () => {
-    it('no stats-dump', async () => {
-      const error = await failure(inspectCheckpoint(archive('no-stats-dump.tar.zst'), {}), 'BAD_STATS_FILE')
-      assert.match(error.message, /no-stats-dump.tar.zst holds no stats-dump/)
+  describe('inspectCheckpoints', () => {
+    it('one result or one failure per input, in order, and a document the schema accepts', async () => {
+      const inputs = [
+        archive(ARCHIVES.zstd),
+        archive('truncated.tar.gz'),
+        archive('wrong-magic.tar.zst'),
+        '/nonexistent',
+      ]
+      const {errors, report} = await inspectCheckpoints(inputs)
+      assertValid(report)
+      assert.deepEqual(
+        report.results.map((r) => r.input),
+        [inputs[0]],
+      )
+      assert.deepEqual(
+        report.failures.map((f) => [f.input, f.code, f.exitCode]),
+        [
+          [inputs[1], 'BAD_ARCHIVE', 11],
+          [inputs[2], 'BAD_STATS_FILE', 12],
+          [inputs[3], 'BAD_ARCHIVE', 11],
+        ],
+      )
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        report.failures.map((f) => f.message),
+      )
+      assert.match(report.failures[2].message, /^cannot read \/nonexistent: no such file or directory$/)
     })
-
-    it('a wrong magic number', async () => {
-      const error = await failure(inspectCheckpoint(archive('wrong-magic.tar.zst')), 'BAD_STATS_FILE')
-      assert.match(error.message, /^stats-dump in .*wrong-magic.tar.zst is not a valid CRIU statistics file: wrong magic number at byte 0/)
-    })
-
-    it('a corrupt protobuf message', async () => {
-      const error = await failure(inspectCheckpoint(archive('corrupt-protobuf.tar.zst')), 'BAD_STATS_FILE')
-      assert.match(error.message, /corrupt protobuf message: dump \(field 1\) at byte 12 has wire type 7/)
-    })
-
-    it('a stats-dump of megabytes', async () => {
-      const tar = await tarOf({'config.dump': Buffer.from('{}'), 'stats-dump': Buffer.alloc(2 * 1024 * 1024)})
-      const error = await failure(inspectArchiveBytes(tar, 'big.tar'), 'BAD_STATS_FILE')
-      assert.match(error.message, /^stats-dump in big.tar is 2097152 bytes, where CRIU writes about 50/)
-    })
-  })
-
-  it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {
-    const error = await failure(inspectArchiveBytes(await tarOf({hello: Buffer.from('hi')}), 'hello.tar'), 'BAD_ARCHIVE')
-    assert.match(error.message, /^cannot read hello.tar: it is a tar archive but not a Podman checkpoint/)
-  })
-})
-
-describe('inspectCheckpoints', () => {
-  it('one result or one failure per input, in order, and a document the schema accepts', async () => {
-    const inputs = [archive(ARCHIVES.zstd), archive('truncated.tar.gz'), archive('wrong-magic.tar.zst'), '/nonexistent']
-    const {errors, report} = await inspectCheckpoints(inputs)
-    assertValid(report)
-    assert.deepEqual(
-      report.results.map((r) => r.input),
-      [inputs[0]],
-    )
-    assert.deepEqual(
-      report.failures.map((f) => [f.input, f.code, f.exitCode]),
-      [
-        [inputs[1], 'BAD_ARCHIVE', 11],
-        [inputs[2], 'BAD_STATS_FILE', 12],
-        [inputs[3], 'BAD_ARCHIVE', 11],
-      ],
-    )
-    assert.deepEqual(
-      errors.map((e) => e.message),
-      report.failures.map((f) => f.message),
-    )
-    assert.match(report.failures[2].message, /^cannot read \/nonexistent: no such file or directory$/)
   })
 })

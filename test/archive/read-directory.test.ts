@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {copyFile, mkdir, mkdtemp, rm, unlink} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, rm, unlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -10,6 +10,7 @@ import {PodmanStatsError} from '../../src/errors.js'
 import {fixturePath} from '../helpers/fixtures.js'
 
 const NONE = fixturePath('archives/busybox-none.tar')
+const byName = (files: Array<{bytes: number; name: string}>) => new Map(files.map((f) => [f.name, f.bytes]))
 
 describe('readCheckpointDirectory', () => {
   let dir: string
@@ -27,7 +28,6 @@ describe('readCheckpointDirectory', () => {
   it('finds the same files and reads the same bytes as in the archive', async () => {
     const fromArchive = await readArchive(NONE)
     const contents = await readCheckpointDirectory(dir)
-    const byName = (files: Array<{bytes: number; name: string}>) => new Map(files.map((f) => [f.name, f.bytes]))
     assert.deepEqual(byName(contents.files), byName(fromArchive.files))
     assert.deepEqual(contents.read, fromArchive.read)
     assert.equal(contents.imagesDir, 'checkpoint')
@@ -41,12 +41,31 @@ describe('readCheckpointDirectory', () => {
     assert.ok(contents.read['stats-dump'])
   })
 
-  it("after a restore, reads the OCI spec from the runtime's config.json", async () => {
+  it("without spec.dump (no --export, or after a restore), reads the OCI spec from the runtime's config.json", async () => {
     await copyFile(path.join(dir, 'spec.dump'), path.join(dir, 'config.json'))
+    const spec = await readFile(path.join(dir, 'spec.dump'))
     await unlink(path.join(dir, 'spec.dump'))
     const contents = await readCheckpointDirectory(dir)
-    assert.ok(contents.read['spec.dump'])
-    assert.match(contents.warnings[0], /spec.dump is missing \(Podman removes it at restore\)/)
+    assert.deepEqual(contents.read['spec.dump'], spec)
+  })
+
+  it("a container's userdata folder: its name and image from containers/storage's containers.json", async () => {
+    const id = 'ab'.repeat(32)
+    const userdata = path.join(dir, 'overlay-containers', id, 'userdata')
+    await mkdir(userdata, {recursive: true})
+    await execa('tar', ['--extract', '--file', NONE, '--directory', userdata])
+    await unlink(path.join(userdata, 'config.dump'))
+    const metadata = JSON.stringify({'image-id': 'cd'.repeat(32), 'image-name': 'localhost/x:latest', name: 'web'})
+    const record = {created: '2026-11-23T14:28:52Z', id, image: 'cd'.repeat(32), metadata, names: ['web']}
+    await writeFile(path.join(dir, 'overlay-containers', 'containers.json'), JSON.stringify([{id: 'other'}, record]))
+    const contents = await readCheckpointDirectory(userdata)
+    assert.deepEqual(contents.container, {
+      created: '2026-11-23T14:28:52Z',
+      id,
+      image: 'localhost/x:latest',
+      imageId: 'cd'.repeat(32),
+      name: 'web',
+    })
   })
 
   it('refuses a folder that is no checkpoint: BAD_ARCHIVE', async () => {

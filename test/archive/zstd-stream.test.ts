@@ -24,6 +24,18 @@ const raw = (text: string, last = false) => [...blockHeader(last, 0, text.length
 const rle = (byte: number, size: number, last = false) => [...blockHeader(last, 1, size), byte]
 const skippable = (data: number[]) => [0x50, 0x2a, 0x4d, 0x18, data.length, 0, 0, 0, ...data]
 
+/**
+ * A frame of raw blocks of 128 KiB, each in its own freshly allocated chunk, as a file gives them.
+ *
+ * @yields the frame header, then one block per chunk
+ */
+async function* rawBlocksInOwnChunks(count: number) {
+  yield Uint8Array.from(frame([]))
+  for (let i = 0; i < count; i++) {
+    yield Buffer.concat([Buffer.from(blockHeader(i === count - 1, 0, 128 * 1024)), Buffer.alloc(128 * 1024, i % 256)])
+  }
+}
+
 async function* chunked(bytes: Uint8Array, size: number) {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
 }
@@ -49,7 +61,7 @@ describe('decompressZstd', () => {
   it("decompresses Podman's zstd archive exactly as fzstd does in one piece, whatever the chunk size", async () => {
     const archive = readFileSync(fixturePath('archives/busybox-zstd.tar.zst'))
     const expected = Buffer.from(decompress(archive))
-    for (const size of [1, 7, 4096, 1 << 20]) {
+    for (const size of [1, 7, 4096, 1_048_576]) {
       // eslint-disable-next-line no-await-in-loop -- one chunk size after the other
       assert.ok((await inflate(archive, size)).equals(expected), `chunks of ${size} bytes`)
     }
@@ -62,7 +74,7 @@ describe('decompressZstd', () => {
       ...frame([raw('world', true)], {checksum: true}),
     ]
     for (const size of [1, 3, 100]) {
-      // eslint-disable-next-line no-await-in-loop
+      // eslint-disable-next-line no-await-in-loop -- one chunk size after the other
       assert.equal((await inflate(stream, size)).toString(), 'hello xxxxxxxxxxworld')
     }
   })
@@ -81,6 +93,15 @@ describe('decompressZstd', () => {
 
     assert.equal(total, 256 * 1024 * 1024)
     assert.equal(largest, 128 * 1024)
+    const grown = process.memoryUsage().rss - before
+    assert.ok(grown < 64 * 1024 * 1024, `resident memory grew by ${grown} bytes`)
+  })
+
+  it('keeps no input it has decoded, however the input is cut (fzstd holds a view of the last one)', async () => {
+    const before = process.memoryUsage().rss
+    let total = 0
+    for await (const part of decompressZstd(rawBlocksInOwnChunks(2048))) total += part.length
+    assert.equal(total, 256 * 1024 * 1024)
     const grown = process.memoryUsage().rss - before
     assert.ok(grown < 64 * 1024 * 1024, `resident memory grew by ${grown} bytes`)
   })
@@ -125,8 +146,8 @@ describe('decompressZstd', () => {
     assert.equal(error.truncated, false)
   })
 
-  it('names the frame when fzstd complains only at the end (it holds frames under 18 bytes)', async () => {
+  it('names the block when fzstd complains only at the end (it holds frames under 18 bytes)', async () => {
     const error = await failure([...frame([]), ...blockHeader(true, 2, 4), 0xff, 0xff, 0xff, 0xff])
-    assert.match(error.message, /corrupt at compressed byte 0: invalid zstd data/)
+    assert.match(error.message, /corrupt at compressed byte 6: invalid zstd data/)
   })
 })

@@ -6,7 +6,14 @@ import {planSteps} from '../../src/bench/run-bench.js'
 describe('bench matrix', () => {
   it('expands every combination, first dimension slowest, in the order given', () => {
     const ids = expandMatrix({compress: ['none', 'zstd'], export: [false, true], keep: [false, true]}).map((c) => c.id)
-    assert.deepEqual(ids, ['in-place', 'in-place keep', 'export compress=none', 'export compress=none keep', 'export compress=zstd', 'export compress=zstd keep'])
+    assert.deepEqual(ids, [
+      'in-place',
+      'in-place keep',
+      'export compress=none',
+      'export compress=none keep',
+      'export compress=zstd',
+      'export compress=zstd keep',
+    ])
   })
 
   it('turns export on for --compress alone, and is in place without any flag', () => {

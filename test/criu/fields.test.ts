@@ -10,12 +10,9 @@ describe('CRIU_FIELDS against images/stats.proto', () => {
   ] as const) {
     it(`${kind}_stats_entry: the same fields, times (uint32) in µs, pages and counts (uint64)`, () => {
       const described = CRIU_FIELDS.filter((f) => f.operation === operation)
-      assert.deepEqual(
-        described.map((f) => f.name).sort(),
-        STATS_PROTO_FIELDS[kind].map((f) => f.name).sort(),
-      )
+      assert.deepEqual(described.map((f) => f.name).sort(), STATS_PROTO_FIELDS[kind].map((f) => f.name).sort())
       for (const field of STATS_PROTO_FIELDS[kind]) {
-        const unit = described.find((f) => f.name === field.name)!.unit
+        const {unit} = described.find((f) => f.name === field.name)!
         assert.equal(unit === 'us', field.type === 'uint32', `${field.name}: ${unit} for a ${field.type}`)
       }
     })

@@ -65,9 +65,16 @@ describe('decodeStatsFile', () => {
         assert.deepEqual(decoded.warnings, [])
         assertSameAsPodman(decoded, printout(`${workload}/checkpoint.print-stats.json`), 'checkpoint')
         // CRIU writes every field, zeros included.
-        assert.deepEqual(Object.keys(decoded.statistics).sort(), CRIU_FIELDS.filter((f) => f.operation === 'checkpoint').map((f) => f.name).sort())
+        assert.deepEqual(
+          Object.keys(decoded.statistics).sort(),
+          CRIU_FIELDS.filter((f) => f.operation === 'checkpoint')
+            .map((f) => f.name)
+            .sort(),
+        )
         for (const name of DUMP_ONLY_IN_FILE) assert.equal(typeof decoded.statistics[name], 'number', name)
-        assert.ok(decoded.statistics.page_pipes! > 0 && decoded.statistics.page_pipe_bufs! >= decoded.statistics.page_pipes!)
+        assert.ok(
+          decoded.statistics.page_pipes! > 0 && decoded.statistics.page_pipe_bufs! >= decoded.statistics.page_pipes!,
+        )
       })
 
       it(`${workload}: stats-restore equals Podman's --print-stats of the same restore`, () => {
@@ -108,7 +115,10 @@ describe('decodeStatsFile', () => {
     it('a wrong first magic number', () => {
       const file = Buffer.from(real)
       file[0] = 0x41
-      assert.match(failure(file).message, /wrong magic number at byte 0: 0x55105941, where a statistics file has 0x55105940/)
+      assert.match(
+        failure(file).message,
+        /wrong magic number at byte 0: 0x55105941, where a statistics file has 0x55105940/,
+      )
     })
 
     it('a CRIU image instead of a statistics file', () => {
@@ -120,11 +130,17 @@ describe('decodeStatsFile', () => {
     it('a wrong second magic number', () => {
       const file = Buffer.from(real)
       file.writeUInt32LE(0x57_00_40_59, 4)
-      assert.match(failure(file).message, /wrong magic number at byte 4: 0x57004059, where a statistics file has 0x57093306/)
+      assert.match(
+        failure(file).message,
+        /wrong magic number at byte 4: 0x57004059, where a statistics file has 0x57093306/,
+      )
     })
 
     it('a size field larger than the file (truncated)', () => {
-      assert.match(failure(real.subarray(0, 30)).message, /size field at byte 8 says 38 bytes follow, but only 18 do: the file is truncated/)
+      assert.match(
+        failure(real.subarray(0, 30)).message,
+        /size field at byte 8 says 38 bytes follow, but only 18 do: the file is truncated/,
+      )
     })
 
     it('a size field no statistics entry could have', () => {
@@ -134,7 +150,10 @@ describe('decodeStatsFile', () => {
     })
 
     it('bytes after the entry', () => {
-      assert.match(failure(Buffer.concat([real, Buffer.from([0, 0])])).message, /2 bytes more after the 38-byte entry \(from byte 50\)/)
+      assert.match(
+        failure(Buffer.concat([real, Buffer.from([0, 0])])).message,
+        /2 bytes more after the 38-byte entry \(from byte 50\)/,
+      )
     })
 
     it('a key with a wire type the field does not have', () => {
@@ -174,7 +193,10 @@ describe('decodeStatsFile', () => {
     // restore {… , 15: 7}: key 0x78 (field 15, varint) inside the nested message, length + 2.
     const nested = [0x12, restore[1] + 2, ...restore.slice(2), 0x78, 0x07]
     const decoded = decodeStatsFile(statsFile(nested))
-    assert.equal(decoded.statistics.pages_restored, decodeStatsFile(bytes('8mib/stats-restore')).statistics.pages_restored)
+    assert.equal(
+      decoded.statistics.pages_restored,
+      decodeStatsFile(bytes('8mib/stats-restore')).statistics.pages_restored,
+    )
   })
 
   it('warns when a uint64 count is above 2^53 and lost precision', () => {

@@ -29,7 +29,19 @@ describe('bench (real Podman and CRIU)', () => {
   it('runs 3 cycles of 2 configurations, interleaved, and its summary agrees with its JSON Lines', async () => {
     const name = await startContainer(holdMemory(4))
     const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
-    const result = await runCli(['bench', name, '--iterations', '3', '--warmup', '1', '--export', 'off,on', '--output', output, '--json'])
+    const result = await runCli([
+      'bench',
+      name,
+      '--iterations',
+      '3',
+      '--warmup',
+      '1',
+      '--export',
+      'off,on',
+      '--output',
+      output,
+      '--json',
+    ])
     assert.equal(result.exitCode, 0, String(result.stderr))
     const {cycles, failed, summary} = json<BenchResult>(result)
     assert.deepEqual([cycles, failed], [6, 0])
@@ -49,7 +61,10 @@ describe('bench (real Podman and CRIU)', () => {
       assert.equal(field('cycle_us').median, median(mine.map((l) => l.cycleUs!)))
       assert.equal(field('cycle_us').min, Math.min(...mine.map((l) => l.cycleUs!)))
       assert.equal(field('frozen_time').median, median(mine.map((l) => l.checkpoint!.criu.statistics!.frozen_time!)))
-      assert.equal(field('podman_restore_duration').max, Math.max(...mine.map((l) => l.restore!.podman.podman_restore_duration!)))
+      assert.equal(
+        field('podman_restore_duration').max,
+        Math.max(...mine.map((l) => l.restore!.podman.podman_restore_duration!)),
+      )
       // A cycle is the two operations' wall time.
       for (const l of mine) assert.equal(l.cycleUs, l.checkpoint!.phases.totalUs + l.restore!.phases.totalUs)
     }
@@ -72,7 +87,10 @@ describe('bench (real Podman and CRIU)', () => {
     assert.match(String(stopped.stderr), /stopped after \d of 4 cycles/)
     const before = await linesOf(output)
     assert.ok(before.length > 0 && before.length < 4, `${before.length} cycles before the stop`)
-    assert.ok(before.every((l) => l.outcome === 'ok'), 'the cycle running at Ctrl-C was finished, not broken')
+    assert.ok(
+      before.every((l) => l.outcome === 'ok'),
+      'the cycle running at Ctrl-C was finished, not broken',
+    )
     assert.equal(await containerState(name), 'running')
 
     const resumed = await runCli([...args, '--resume', '--json'])
@@ -90,7 +108,10 @@ describe('bench (real Podman and CRIU)', () => {
     const name = await startContainer(holdMemory(1))
     const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-'))
     const fault = {env: {FAKE_PODMAN_FAULT: 'null-stats'}, fakes: ['podman-faults']}
-    const goOn = await runCli(['bench', name, '--iterations', '2', '--warmup', '0', '--output', path.join(dir, 'a.jsonl'), '--json'], fault)
+    const goOn = await runCli(
+      ['bench', name, '--iterations', '2', '--warmup', '0', '--output', path.join(dir, 'a.jsonl'), '--json'],
+      fault,
+    )
     assert.equal(goOn.exitCode, 0, String(goOn.stderr))
     assert.deepEqual(json<BenchResult>(goOn).failed, 2)
     const recorded = await linesOf(path.join(dir, 'a.jsonl'))
@@ -102,7 +123,10 @@ describe('bench (real Podman and CRIU)', () => {
       ],
     )
     assert.equal(recorded[0].checkpoint?.outcome, 'failed', 'the failed checkpoint record is kept in the line')
-    const stop = await runCli(['bench', name, '--iterations', '2', '--warmup', '0', '--fail-fast', '--output', path.join(dir, 'b.jsonl')], fault)
+    const stop = await runCli(
+      ['bench', name, '--iterations', '2', '--warmup', '0', '--fail-fast', '--output', path.join(dir, 'b.jsonl')],
+      fault,
+    )
     assert.equal(stop.exitCode, 7)
     assert.equal((await linesOf(path.join(dir, 'b.jsonl'))).length, 1)
     assert.equal(await containerState(name), 'running')

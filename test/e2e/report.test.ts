@@ -6,8 +6,8 @@ import path from 'node:path'
 
 import {BenchLine} from '../../src/bench/line.js'
 import {Report} from '../../src/report/report.js'
-import {fixture, fixturePath} from '../helpers/fixtures.js'
 import {json, runCli} from '../helpers/cli.js'
+import {fixture, fixturePath} from '../helpers/fixtures.js'
 
 const BENCH = fixturePath('bench/bench-2x3.jsonl')
 const lines = fixture('bench/bench-2x3.jsonl')
@@ -40,14 +40,22 @@ describe('report', () => {
       const mine = measured.filter((l) => l.configuration.id === c.configuration)
       assert.equal(c.n, mine.length)
       assert.equal(c.fields.find((f) => f.field === 'cycle_us')!.median, median(mine.map((l) => l.cycleUs!)))
-      assert.equal(c.fields.find((f) => f.field === 'restore_time')!.median, median(mine.map((l) => l.restore!.criu.statistics!.restore_time!)))
+      assert.equal(
+        c.fields.find((f) => f.field === 'restore_time')!.median,
+        median(mine.map((l) => l.restore!.criu.statistics!.restore_time!)),
+      )
     }
   })
 
   it('writes CSV that parses back to the same numbers as the JSON summary', async () => {
-    const [csv, summary] = await Promise.all([runCli(['report', BENCH, '--format', 'csv']), runCli(['report', BENCH, '--json'])])
+    const [csv, summary] = await Promise.all([
+      runCli(['report', BENCH, '--format', 'csv']),
+      runCli(['report', BENCH, '--json']),
+    ])
     const rows = parse(String(csv.stdout), {cast: true, columns: true}) as Array<Record<string, number | string>>
-    const expected = json<Report>(summary).summary.configurations.flatMap((c) => c.fields.map((f) => ({...f, configuration: c.configuration, ratio: c.ratioToBaseline[f.field]})))
+    const expected = json<Report>(summary).summary.configurations.flatMap((c) =>
+      c.fields.map((f) => ({...f, configuration: c.configuration, ratio: c.ratioToBaseline[f.field]})),
+    )
     assert.equal(rows.length, expected.length)
     for (const [i, row] of rows.entries()) {
       const e = expected[i]
@@ -90,7 +98,10 @@ describe('report', () => {
     const result = await runCli(['report', file, '--json'])
     assert.equal(result.exitCode, 0)
     assert.match(String(result.stderr), new RegExp(`warning: ${file}:${victim + 1}: not JSON`))
-    assert.match(String(result.stderr), new RegExp(`warning: ${file}:${victim + 2}: not a valid bench cycle: runId is missing`))
+    assert.match(
+      String(result.stderr),
+      new RegExp(`warning: ${file}:${victim + 2}: not a valid bench cycle: runId is missing`),
+    )
     const total = json<Report>(result).summary.configurations.reduce((n, c) => n + c.n, 0)
     assert.equal(total, measured.length - 1)
   })
@@ -104,7 +115,12 @@ describe('report', () => {
   })
 
   it('reads checkpoint --json output, grouping records by operation', async () => {
-    const result = await runCli(['report', fixturePath('records/checkpoint-4.3.1.json'), fixturePath('records/restore-4.3.1.json'), '--json'])
+    const result = await runCli([
+      'report',
+      fixturePath('records/checkpoint-4.3.1.json'),
+      fixturePath('records/restore-4.3.1.json'),
+      '--json',
+    ])
     assert.deepEqual(
       json<Report>(result).summary.configurations.map((c) => [c.configuration, c.n]),
       [
@@ -129,7 +145,8 @@ describe('report', () => {
     assert.equal(result.exitCode, 0, String(result.stderr))
     const svgText = await readFile(svg, 'utf8')
     assert.match(svgText, /^<svg /)
-    for (const id of new Set(measured.map((l) => l.configuration.id))) assert.ok(svgText.includes(id), `the SVG names ${id}`)
+    for (const id of new Set(measured.map((l) => l.configuration.id)))
+      assert.ok(svgText.includes(id), `the SVG names ${id}`)
     const page = await readFile(html, 'utf8')
     assert.ok(page.includes('<svg') && !/<script[^>]+src=|href="http/.test(page))
   })

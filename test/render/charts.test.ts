@@ -106,7 +106,9 @@ describe('charts', () => {
         NESTED.values.checkpoint_total_us + NESTED.values.restore_total_us,
         'the parts still add up to the cycle',
       )
-      const withoutTotal = Object.fromEntries(Object.entries(NESTED.values).filter(([k]) => k !== 'checkpoint_total_us'))
+      const withoutTotal = Object.fromEntries(
+        Object.entries(NESTED.values).filter(([k]) => k !== 'checkpoint_total_us'),
+      )
       const labels = new Set(cycleSegments({...NESTED, values: withoutTotal}).map((s) => s.label))
       assert.ok(!labels.has('checkpoint: podman-stats & process'))
       assert.ok(labels.has('checkpoint: Podman rest'))

@@ -47,7 +47,7 @@ describe('checks and derived values', () => {
       delete (record.criu.statistics as Record<string, number | undefined>).memwrite_time
       assert.deepEqual(runChecks(record)[0], {
         check: 'memwrite_time <= memdump_time',
-        detail: 'memwrite_time is absent (CRIU omits zero fields)',
+        detail: 'memwrite_time is absent (Podman omits zero fields)',
         outcome: 'skip',
       })
     })

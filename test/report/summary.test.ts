@@ -40,6 +40,15 @@ describe('summary statistics', () => {
       ],
     )
     assert.deepEqual(b.ratioToBaseline, {cycle_us: 1})
-    assert.equal(summarize([{configuration: 'A', ok: true, values: {cycle_us: 1}}, {configuration: 'B', ok: true, values: {cycle_us: 4}}], 'B').configurations[0].ratioToBaseline.cycle_us, 0.25)
+    assert.equal(
+      summarize(
+        [
+          {configuration: 'A', ok: true, values: {cycle_us: 1}},
+          {configuration: 'B', ok: true, values: {cycle_us: 4}},
+        ],
+        'B',
+      ).configurations[0].ratioToBaseline.cycle_us,
+      0.25,
+    )
   })
 })
