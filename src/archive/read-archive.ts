@@ -6,7 +6,7 @@ import {createGunzip} from 'node:zlib'
 import {type Extract, extract as tarExtract} from 'tar-stream'
 
 import {SNIFF_BYTES, sniffCompression} from './compression.js'
-import {type ArchiveContents, type CheckpointContents, isReadFile, READ_FILES} from './contents.js'
+import {type ArchiveContents, type CheckpointContents, isReadFile, READ_FILES, type ReadFile} from './contents.js'
 import {normalizeEntryName} from './entry-name.js'
 import {ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
 import {decompressZstd} from './zstd-stream.js'
@@ -22,7 +22,11 @@ const BLOCK = 512
  * nothing is extracted or written, and memory stays bounded whatever the archive's size. The
  * compression is told by the first bytes, not the file name.
  */
-export async function readArchive(path: string, source = path): Promise<ArchiveContents> {
+export async function readArchive(
+  path: string,
+  source = path,
+  {until}: {until?: ReadFile} = {},
+): Promise<ArchiveContents> {
   let head: Buffer
   let archiveBytes: number
   try {
@@ -40,7 +44,7 @@ export async function readArchive(path: string, source = path): Promise<ArchiveC
 
   const stream = createReadStream(path, {highWaterMark: CHUNK_BYTES})
   try {
-    return await readArchiveStream(stream, {archiveBytes, head, source})
+    return await readArchiveStream(stream, {archiveBytes, head, source, until})
   } finally {
     stream.destroy()
   }
@@ -65,6 +69,8 @@ interface StreamOptions {
   head: Uint8Array
   /** Names the archive in messages. */
   source: string
+  /** Stop once this file is read: the rest is neither decompressed nor checked (sizes are partial). */
+  until?: ReadFile
 }
 
 async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<ArchiveContents> {
@@ -80,7 +86,11 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   const {compression} = sniffed
   const tarStream = compression === 'gzip' ? gunzip(input) : compression === 'zstd' ? decompressZstd(input) : input
   try {
-    return {...(await readTar(tarStream, options.source)), archiveBytes: options.archiveBytes, compression}
+    return {
+      ...(await readTar(tarStream, options.source, options.until)),
+      archiveBytes: options.archiveBytes,
+      compression,
+    }
   } catch (error) {
     if (error instanceof ArchiveStreamError) {
       throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
@@ -141,6 +151,7 @@ interface Tail {
 async function readTar(
   chunks: AsyncIterable<Uint8Array>,
   source: string,
+  until?: ReadFile,
 ): Promise<Omit<ArchiveContents, 'archiveBytes' | 'compression'>> {
   const extract = tarExtract()
   const contents: CheckpointContents = {files: [], modified: {}, oversized: {}, read: {}, warnings: []}
@@ -160,6 +171,12 @@ async function readTar(
       last = entry.header.name
 
       await consume(entry, contents, source)
+      if (until && contents.read[until]) {
+        // Podman writes stats-dump before CRIU's images: the bulk of the archive is never inflated.
+        extract.destroy()
+        await pumping
+        return {...contents, tarBytes: tail.bytes}
+      }
     }
   } catch (error) {
     await pumping

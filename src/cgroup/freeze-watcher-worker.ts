@@ -4,7 +4,7 @@
  * A thread of its own, because the main thread's event loop cannot poll this fast. It imports
  * only the snapshot reader: every module loaded here delays the first poll.
  */
-import {closeSync, openSync, readlinkSync, readSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, readSync} from 'node:fs'
 import {parentPort} from 'node:worker_threads'
 
 import type {FreezeWatchRequest, FreezeWatchResult} from './freeze-watcher.js'
@@ -56,22 +56,6 @@ function watch({intervalMs, stop, target}: FreezeWatchRequest): FreezeWatchResul
 
   return result
 }
-
-/**
- * The kernel lets a sleeping thread oversleep by its timer slack (50 µs by default), which turns a
- * 20 µs wait into ~110 µs. This thread asks for 1 µs (its own /proc/<tid>/timerslack_ns, allowed
- * to root); where that is refused, polls are just slower.
- */
-function tightenTimerSlack(): void {
-  try {
-    const tid = readlinkSync('/proc/thread-self').split('/').pop()
-    writeFileSync(`/proc/${tid}/timerslack_ns`, '1000')
-  } catch {
-    // Not root, or no /proc: the default slack only widens the gap between polls.
-  }
-}
-
-tightenTimerSlack()
 
 // One watch per message; the thread then waits for the next one (threads are reused).
 parentPort!.on('message', (request: FreezeWatchRequest) => {

@@ -36,7 +36,7 @@ export async function readStatsFileOf(
     }
 
     if (where.archive && operation === 'checkpoint') {
-      const contents = await readArchive(where.archive)
+      const contents = await readArchive(where.archive, where.archive, {until: 'stats-dump'})
       const bytes = contents.read['stats-dump']
       const source = `stats-dump in ${where.archive}`
       if (!bytes) return {warning: `${where.archive} holds no stats-dump; only Podman's figures are recorded`}

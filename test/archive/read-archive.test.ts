@@ -62,6 +62,14 @@ async function failure(promise: Promise<unknown>): Promise<PodmanStatsError> {
 
 describe('readArchive', () => {
   describe("Podman's real archives (test/fixtures/archives)", () => {
+    it('stops after stats-dump when asked, before CRIU\'s images, with the same bytes', async () => {
+      const whole = await readArchive(archive(ARCHIVES.zstd))
+      const early = await readArchive(archive(ARCHIVES.zstd), 'x', {until: 'stats-dump'})
+      assert.deepEqual(early.read['stats-dump'], whole.read['stats-dump'])
+      assert.ok(early.tarBytes < whole.tarBytes, `${early.tarBytes} of ${whole.tarBytes} bytes inflated`)
+      assert.ok(!early.files.some((f) => f.name.startsWith('checkpoint/')), 'no image was reached')
+    })
+
     for (const [compression, name] of Object.entries(ARCHIVES)) {
       it(`${compression}: every regular file with GNU tar's sizes, the files to read, the tar size`, async () => {
         const contents = await readArchive(archive(name))
