@@ -62,7 +62,7 @@ async function failure(promise: Promise<unknown>): Promise<PodmanStatsError> {
 
 describe('readArchive', () => {
   describe("Podman's real archives (test/fixtures/archives)", () => {
-    it('stops after stats-dump when asked, before CRIU\'s images, with the same bytes', async () => {
+    it("stops after stats-dump when asked, before CRIU's images, with the same bytes", async () => {
       const whole = await readArchive(archive(ARCHIVES.zstd))
       const early = await readArchive(archive(ARCHIVES.zstd), 'x', {until: 'stats-dump'})
       assert.deepEqual(early.read['stats-dump'], whole.read['stats-dump'])

@@ -1,34 +1,30 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import os from 'node:os'
+import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {tryRead, tryReadSync} from '../../src/cgroup/read-file.js'
+import {tempDir} from '../helpers/temp.js'
 
 describe('tryRead and tryReadSync', () => {
-  let dir: string
+  const temp = tempDir('read-file-')
 
-  before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'read-file-'))
-  })
+  before(temp.create)
 
-  after(async () => {
-    await rm(dir, {force: true, recursive: true})
-  })
+  after(temp.remove)
 
   it('read files larger than one 16 KiB chunk whole, and empty files as ""', async () => {
     // 40 000 bytes: the async reader needs three chunks, the sync one grows its buffer twice.
     const big = Array.from({length: 4000}, (_, i) => `${String(i).padStart(9, '0')}\n`).join('')
-    await writeFile(path.join(dir, 'big'), big)
-    await writeFile(path.join(dir, 'empty'), '')
-    assert.deepEqual(await tryRead(path.join(dir, 'big')), {text: big})
-    assert.deepEqual(tryReadSync(path.join(dir, 'big')), {text: big})
-    assert.deepEqual(await tryRead(path.join(dir, 'empty')), {text: ''})
-    assert.deepEqual(tryReadSync(path.join(dir, 'empty')), {text: ''})
+    await writeFile(path.join(temp.path(), 'big'), big)
+    await writeFile(path.join(temp.path(), 'empty'), '')
+    assert.deepEqual(await tryRead(path.join(temp.path(), 'big')), {text: big})
+    assert.deepEqual(tryReadSync(path.join(temp.path(), 'big')), {text: big})
+    assert.deepEqual(await tryRead(path.join(temp.path(), 'empty')), {text: ''})
+    assert.deepEqual(tryReadSync(path.join(temp.path(), 'empty')), {text: ''})
     // The sync reader's shared buffer must not leak an earlier, longer text into a shorter one.
-    await writeFile(path.join(dir, 'short'), 'THAWED\n')
-    assert.deepEqual(tryReadSync(path.join(dir, 'short')), {text: 'THAWED\n'})
+    await writeFile(path.join(temp.path(), 'short'), 'THAWED\n')
+    assert.deepEqual(tryReadSync(path.join(temp.path(), 'short')), {text: 'THAWED\n'})
   })
 
   it('read /proc files, whose reported size is 0', async () => {
@@ -39,10 +35,10 @@ describe('tryRead and tryReadSync', () => {
   })
 
   it('tell a missing file from one that cannot be read, without throwing', async () => {
-    assert.deepEqual(await tryRead(path.join(dir, 'nothing')), {missing: true})
-    assert.deepEqual(tryReadSync(path.join(dir, 'nothing')), {missing: true})
-    assert.deepEqual(await tryRead(dir), {error: 'EISDIR'})
-    assert.deepEqual(tryReadSync(dir), {error: 'EISDIR'})
-    assert.deepEqual(tryReadSync(path.join(dir, 'empty', 'below')), {error: 'ENOTDIR'})
+    assert.deepEqual(await tryRead(path.join(temp.path(), 'nothing')), {missing: true})
+    assert.deepEqual(tryReadSync(path.join(temp.path(), 'nothing')), {missing: true})
+    assert.deepEqual(await tryRead(temp.path()), {error: 'EISDIR'})
+    assert.deepEqual(tryReadSync(temp.path()), {error: 'EISDIR'})
+    assert.deepEqual(tryReadSync(path.join(temp.path(), 'empty', 'below')), {error: 'ENOTDIR'})
   })
 })

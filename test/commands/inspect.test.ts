@@ -1,33 +1,28 @@
 import assert from 'node:assert/strict'
-import {mkdtemp, readdir, rm} from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import {readdir} from 'node:fs/promises'
 
 import type {InspectReport} from '../../src/archive/inspect.js'
 
 import {validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
+import {tempDir} from '../helpers/temp.js'
 
 const archive = (name: string) => fixturePath(`archives/${name}`)
 
 // The built CLI on the real archives of test/fixtures/archives (no Podman needed).
 describe('podman-stats inspect', () => {
-  let tmp: string
+  const temp = tempDir('podman-stats-test-tmpdir-')
 
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-test-tmpdir-'))
-  })
+  before(temp.create)
 
-  after(async () => {
-    await rm(tmp, {force: true, recursive: true})
-  })
+  after(temp.remove)
 
   /** Runs inspect with TMPDIR pointing at an empty folder, and checks nothing was written there or beside the fixtures. */
   async function inspect(args: string[]) {
     const fixturesBefore = await readdir(fixturePath('archives'))
-    const result = await runCli(['inspect', ...args], {env: {TMPDIR: tmp}})
-    assert.deepEqual(await readdir(tmp), [], 'nothing written to TMPDIR')
+    const result = await runCli(['inspect', ...args], {env: {TMPDIR: temp.path()}})
+    assert.deepEqual(await readdir(temp.path()), [], 'nothing written to TMPDIR')
     assert.deepEqual(await readdir(fixturePath('archives')), fixturesBefore, 'nothing written beside the archives')
     assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
     return result

@@ -1,7 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import os from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {PNG} from 'pngjs'
 
@@ -9,6 +8,7 @@ import {renderHtml} from '../../src/render/html.js'
 import {readResults, samplesOf} from '../../src/report/read-results.js'
 import {summarize} from '../../src/report/summary.js'
 import {fixturePath} from '../helpers/fixtures.js'
+import {tempDir} from '../helpers/temp.js'
 
 /** Vega's default category colours (tableau10), in the order the stacked parts take them. */
 const SERIES = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d']
@@ -120,15 +120,11 @@ async function screenshot(htmlFile: string, pngFile: string, profile: string): P
 }
 
 describe('report HTML in a real browser (Debian chromium, headless)', () => {
-  let dir: string
+  const temp = tempDir('podman-stats-html-')
 
-  before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-html-'))
-  })
+  before(temp.create)
 
-  after(async () => {
-    await rm(dir, {force: true, recursive: true})
-  })
+  after(temp.remove)
 
   it('shows the charts: stacked bars in the series colours, box plots, not a blank page', async () => {
     const samples = samplesOf(await readResults(fixturePath('bench/bench-3x10.jsonl')))
@@ -138,10 +134,10 @@ describe('report HTML in a real browser (Debian chromium, headless)', () => {
       summary: summarize(samples),
       title: 'podman-stats report',
     })
-    const htmlFile = path.join(dir, 'report.html')
-    const pngFile = path.join(dir, 'report.png')
+    const htmlFile = path.join(temp.path(), 'report.html')
+    const pngFile = path.join(temp.path(), 'report.png')
     await writeFile(htmlFile, html)
-    await screenshot(htmlFile, pngFile, path.join(dir, 'profile'))
+    await screenshot(htmlFile, pngFile, path.join(temp.path(), 'profile'))
     const png = PNG.sync.read(await readFile(pngFile))
     assert.deepEqual([png.width, png.height], [WIDTH, HEIGHT])
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict'
-import {mkdtemp, rm} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 
 import type {Inspection, InspectReport} from '../../src/archive/inspect.js'
@@ -10,6 +8,7 @@ import {CRIU_FIELDS} from '../../src/criu/fields.js'
 import {validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {holdMemory, podman, removeTestContainers, startContainer} from '../helpers/podman.js'
+import {tempDir} from '../helpers/temp.js'
 
 const MIB = 1024 * 1024
 
@@ -49,15 +48,11 @@ function assertSameStatistics(
 }
 
 describe('inspect on real checkpoints (real Podman and CRIU)', () => {
-  let tmp: string
+  const temp = tempDir('podman-stats-test-inspect-')
 
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-test-inspect-'))
-  })
+  before(temp.create)
 
-  after(async () => {
-    await rm(tmp, {force: true, recursive: true})
-  })
+  after(temp.remove)
 
   afterEach(removeTestContainers)
 
@@ -68,7 +63,7 @@ describe('inspect on real checkpoints (real Podman and CRIU)', () => {
   ]) {
     it(`an --export --compress ${compress} archive: the statistics Podman printed for it, and the ones it did not`, async () => {
       const name = await startContainer(holdMemory(16))
-      const file = path.join(tmp, `${name}${extension}`)
+      const file = path.join(temp.path(), `${name}${extension}`)
       const record = await operation(['checkpoint', name, '--export', file, '--compress', compress])
       const inspection = await inspect(file)
       const {statistics} = inspection.criu.dump!
