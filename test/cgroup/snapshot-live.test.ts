@@ -11,10 +11,11 @@ import {IMAGE, podman, TEST_LABEL} from '../helpers/podman.js'
 const MIB = 1024 * 1024
 
 /**
- * Holds 64 MiB in a shell variable. The sleep runs in the background because busybox sh would exec
+ * Ready only once the background sleep has become "sleep" (a forked busybox child shows as "exe"
+ * until it execs) and sleeps. Holds 64 MiB in a shell variable. The sleep runs in the background because busybox sh would exec
  * a last command in place of itself, dropping the variable.
  */
-const HOLD_64_MIB = `x=$(head -c ${64 * MIB} /dev/zero | tr "\\0" a); echo ready > /tmp/ready; sleep 100000 & wait`
+const HOLD_64_MIB = `x=$(head -c ${64 * MIB} /dev/zero | tr "\\0" a); sleep 100000 & until [ "$(cat /proc/$!/comm)" = sleep ]; do :; done; usleep 100000; echo ready > /tmp/ready; wait`
 
 async function exists(file: string): Promise<boolean> {
   return access(file).then(

@@ -57,9 +57,13 @@ export async function startContainer(script: string, {waitReady = true} = {}): P
   return name
 }
 
-/** A script that holds `mib` MiB of anonymous memory in a shell variable, then idles. */
+/**
+ * A script that holds `mib` MiB of anonymous memory in a shell variable, then idles with a fixed
+ * set of processes (sh and one sleep), so snapshots taken at different times list the same ones.
+ * Ready once the sleep has exec'd (a forked busybox child shows as "exe" until then).
+ */
 export function holdMemory(mib: number): string {
-  return `x=$(head -c ${mib * 1024 * 1024} /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`
+  return `x=$(head -c ${mib * 1024 * 1024} /dev/zero | tr '\\0' a); sleep 100000 & until [ "$(cat /proc/$!/comm)" = sleep ]; do :; done; touch /tmp/ready; wait`
 }
 
 /** Polls `condition` until it holds; throws after `timeoutMs`. */
