@@ -136,7 +136,3 @@ export const CRIU_FIELDS: readonly CriuField[] = [
   },
   {inPodman: true, meaning: 'pages restored', name: 'pages_restored', operation: 'restore', unit: 'pages'},
 ]
-
-export function criuFieldsOf(operation: 'checkpoint' | 'restore'): CriuField[] {
-  return CRIU_FIELDS.filter((f) => f.operation === operation)
-}

@@ -86,10 +86,3 @@ export async function runProcess(
     options.signal?.removeEventListener('abort', forward)
   }
 }
-
-/** Quotes an argument list for messages, so the user can paste the command. */
-export function formatCommand(file: string, args: readonly string[]): string {
-  return [file, ...args]
-    .map((a) => (/^[\w./:=@%+,-]+$/.test(a) ? a : `'${a.replaceAll("'", String.raw`'\''`)}'`))
-    .join(' ')
-}

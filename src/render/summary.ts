@@ -6,36 +6,15 @@ import {plainTable} from './table.js'
 import {formatBytes, formatMicroseconds} from './units.js'
 
 /** One row per configuration and field, numbers in the field's own unit: what CSV and JSON carry. */
-export interface SummaryRow {
+export type SummaryRow = FieldStatistics & {
   configuration: string
-  field: string
-  max: number
-  mean: number
-  median: number
-  min: number
-  n: number
-  p95: number
   /** Median over the baseline configuration's median; empty for fields the baseline lacks. */
   ratioToBaseline?: number
-  stddev: number
-  unit: MetricUnit
 }
 
 export function summaryRows(summary: Summary): SummaryRow[] {
   return summary.configurations.flatMap((c) =>
-    c.fields.map((f) => ({
-      configuration: c.configuration,
-      field: f.field,
-      max: f.max,
-      mean: f.mean,
-      median: f.median,
-      min: f.min,
-      n: f.n,
-      p95: f.p95,
-      ratioToBaseline: c.ratioToBaseline[f.field],
-      stddev: f.stddev,
-      unit: f.unit,
-    })),
+    c.fields.map((f) => ({...f, configuration: c.configuration, ratioToBaseline: c.ratioToBaseline[f.field]})),
   )
 }
 
