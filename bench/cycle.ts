@@ -12,7 +12,6 @@ import {execa} from 'execa'
 
 import type {ContainerInfo} from '../dist/podman/inspect.js'
 
-import {prestartFreezeWatchers} from '../dist/cgroup/freeze-watcher.js'
 import {checkpointContainers} from '../dist/operation/checkpoint.js'
 import {restoreContainers} from '../dist/operation/restore.js'
 import {fixed, median, numberArg, removeContainers, startContainer, time} from './lib.js'
@@ -22,10 +21,7 @@ const mib = numberArg('mib', 16)
 const name = 'podman-stats-bench-cycle'
 const script = `x=$(head -c ${mib * 1024 * 1024} /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`
 
-/**
- * As a benchmark harness runs it: containers resolved once, then handed to each operation, and
- * the freeze watcher's thread kept between cycles.
- */
+/** As a benchmark harness runs it: containers resolved once, then handed to each operation. */
 let known: ContainerInfo[] | undefined
 async function tool(): Promise<void> {
   const checkpoint = await checkpointContainers({containers: known, inputs: [name], podmanFlags: {}})
@@ -58,7 +54,6 @@ async function cli(): Promise<void> {
 
 try {
   await startContainer(name, script)
-  prestartFreezeWatchers(1)
   const variants = {bare, cli, tool}
   const times: Record<keyof typeof variants, number[]> = {bare: [], cli: [], tool: []}
   for (const v of Object.values(variants)) await v() // warm-up: caches, page cache, JIT

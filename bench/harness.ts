@@ -14,7 +14,6 @@ import type {ContainerInfo} from '../dist/podman/inspect.js'
 
 import {runCycle} from '../dist/bench/cycle.js'
 import {expandMatrix} from '../dist/bench/matrix.js'
-import {prestartFreezeWatchers} from '../dist/cgroup/freeze-watcher.js'
 import {appendJsonLine} from '../dist/report/jsonl.js'
 import {fixed, median, numberArg, removeContainers, startContainer, time} from './lib.js'
 
@@ -53,7 +52,6 @@ try {
     name,
     `x=$(head -c 16777216 /dev/zero | tr '\\0' a); touch /tmp/ready; while :; do sleep 1; done`,
   )
-  prestartFreezeWatchers(1)
   console.log(
     `bench harness cycle against a bare podman loop, ${rounds} alternating rounds, busybox container holding 16 MiB`,
   )

@@ -16,6 +16,7 @@ export const EXIT_CODES = {
   PODMAN_FAILED: 7,
   PODMAN_NOT_FOUND: 3,
   SCHEMA_VIOLATION: 9,
+  STALLED: 14,
   TIMEOUT: 10,
   UNEXPECTED: 1,
   // The status oclif itself gives bad flags and arguments.

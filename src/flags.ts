@@ -1,6 +1,7 @@
 import {Flags, Interfaces} from '@oclif/core'
 
 import {PodmanFlagSpec} from './podman/flags.js'
+import {DEFAULT_STALL_SECONDS} from './process/stall-watch.js'
 
 /** oclif flags for Podman's own, generated from the one table (src/podman/flags.ts). */
 export function podmanFlags(specs: readonly PodmanFlagSpec[]) {
@@ -36,9 +37,15 @@ export const runFlags = {
     char: 'o',
     description: 'append each record to this JSON Lines file as soon as it is complete, failures included',
   }),
+  'stall-timeout': Flags.integer({
+    default: DEFAULT_STALL_SECONDS,
+    description:
+      "stop podman when nothing moves for this many seconds (CRIU's log, bytes written, CPU of podman, runc and CRIU): CRIU is stopped first, so the container keeps running; 0 turns it off",
+    min: 0,
+  }),
   timeout: Flags.integer({
     default: 0,
-    description: 'stop podman (SIGTERM, then SIGKILL) after this many seconds; 0 waits for ever',
+    description: 'an absolute limit: stop podman (SIGTERM, then SIGKILL) after this many seconds; 0: none',
     min: 0,
   }),
 }

@@ -9,6 +9,7 @@ interface OperationFlags {
   all: boolean
   latest: boolean
   output?: string
+  'stall-timeout': number
   timeout: number
 }
 
@@ -19,10 +20,10 @@ export abstract class OperationCommand extends BaseCommand {
     inputs: string[],
     flags: OperationFlags & PodmanFlagValues,
   ): Promise<OperationRecord[]> {
-    const {all, latest, output, timeout, ...podman} = flags
+    const {all, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
     const result = await runOperation(
       operation,
-      {all, inputs, latest, podmanFlags: podman, timeoutMs: timeout * 1000},
+      {all, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
       {output},
     )
     const text = renderRecords(result.records)

@@ -7,3 +7,9 @@ export function monotonicNs(): bigint {
 export function microsecondsBetween(startNs: bigint, endNs: bigint): number {
   return Number((endNs - startNs) / 1000n)
 }
+
+/** CPU time (user + system, every thread) this process used since `start`, µs. */
+export function cpuMicrosecondsSince(start: NodeJS.CpuUsage): number {
+  const {system, user} = process.cpuUsage(start)
+  return user + system
+}

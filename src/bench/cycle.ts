@@ -17,6 +17,7 @@ export interface CycleContext {
   /** What the previous cycle learnt of the container; each operation then skips `podman inspect`. */
   known?: ContainerInfo
   signal?: AbortSignal
+  stallMs?: number
   timeoutMs?: number
 }
 
@@ -51,7 +52,7 @@ export async function runCycle(
     export: archive,
     'leave-running': options['leave-running'],
   }
-  const run = {signal: context.signal, timeoutMs: context.timeoutMs}
+  const run = {signal: context.signal, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
 
   const checkpoint = await checkpointContainers({
     containers: context.known ? [context.known] : undefined,

@@ -3,7 +3,6 @@ import {access, mkdtemp, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {prestartFreezeWatchers} from '../cgroup/freeze-watcher.js'
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {ContainerInfo, inspectContainers} from '../podman/inspect.js'
 import {withoutUndefined} from '../report/build-record.js'
@@ -24,6 +23,7 @@ export interface BenchPlan {
   output: string
   /** Continue `output`: run only the cycles it does not hold yet. */
   resume: boolean
+  stallMs?: number
   timeoutMs?: number
   warmup: number
 }
@@ -77,7 +77,6 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   let cycles = 0
   let failed = 0
   let stopped: PodmanStatsError | undefined
-  prestartFreezeWatchers(1)
   try {
     for (const [index, step] of steps.entries()) {
       if (control.stopRequested()) {
@@ -96,7 +95,7 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
       // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design
       const outcome = await runCycle(
         step.configuration,
-        {archiveDir, container: plan.container, known, signal: control.signal, timeoutMs: plan.timeoutMs},
+        {archiveDir, container: plan.container, known, signal: control.signal, stallMs: plan.stallMs, timeoutMs: plan.timeoutMs},
         step.iteration,
       ).catch((error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}))
       const line: BenchLine = {

@@ -1,156 +1,200 @@
-import {Worker} from 'node:worker_threads'
+import {closeSync, FSWatcher, openSync, readSync, watch} from 'node:fs'
 
+import {microsecondsBetween, monotonicNs} from '../time.js'
+import {FreezePoller} from './freeze-poller.js'
+import {FreezerState, parseFreezerFile} from './freezer.js'
+import {takeSnapshotSync} from './snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from './types.js'
 
-/** Sent to the worker once the container's cgroup is known. */
-export interface FreezeWatchRequest {
-  intervalMs: number
-  /** An Int32Array's buffer; the watcher stops when its first element becomes 1. */
-  stop: SharedArrayBuffer
-  target: CgroupTarget
-}
+/** How the freeze was seen: an inotify event of the freezer file, or polls where inotify failed. */
+export type FreezeWatchMethod = 'event' | 'poll'
 
-/** What the watcher saw; monotonic nanoseconds (process.hrtime.bigint, shared by all threads). */
-export interface FreezeWatchResult {
+/** What a watch saw as it went; monotonic nanoseconds (process.hrtime.bigint, shared by all threads). */
+interface Observed {
   endedNs?: bigint
-  /** Why polling ended early (e.g. ENOENT: the cgroup was removed when CRIU killed the tasks). */
+  /** Why the watch ended early or read nothing (e.g. ENOENT: no freezer file, the container stopped). */
   error?: string
-  /** First poll that read FREEZING or FROZEN. */
+  /**
+   * event: change events of the freezer file. CRIU's freeze and thaw make two; inotify merges
+   * them into one when the thaw comes before the first was read.
+   */
+  events: number
+  /** Why the freezer was polled rather than watched: fs.watch's error. */
+  fallback?: string
+  /** event: the first change event reached this process; poll: the first poll that read FREEZING or FROZEN. */
   firstSeenNs?: bigint
-  /** Last poll that read FREEZING or FROZEN. */
+  /** event: the first change read FREEZING, so the snapshot waited for the next one (CRIU's thaw). */
+  freezingAtFirstEvent?: boolean
+  /** poll: the last poll that read FREEZING or FROZEN. */
   lastSeenNs?: bigint
-  /** The poll before it, which read THAWED: the freeze began between the two. */
+  /** poll: the poll before the first, which read THAWED: the freeze began between the two. */
   lastThawedBeforeNs?: bigint
+  method: FreezeWatchMethod
+  /** Reads of the freezer file by the poller: 0 when watched by event. */
   polls: number
   snapshot?: CgroupSnapshot
   snapshotStartNs?: bigint
   startedNs: bigint
-  state?: 'FREEZING' | 'FROZEN'
+  /** The freezer as read at the freeze, before the snapshot. */
+  state?: FreezerState
   /** The freezer read again right after the snapshot. */
-  stateAfterRead?: 'FREEZING' | 'FROZEN' | 'THAWED'
+  stateAfterRead?: FreezerState
 }
 
-type WorkerMessage = {loaded: true} | {polling: true} | {result: FreezeWatchResult}
+type Seen = 'firstSeenNs' | 'snapshot' | 'snapshotStartNs' | 'state'
 
-/**
- * Poll every 0.05 ms; such a sleep comes back after about 0.15 ms here (timer slack). Polling
- * faster (1 µs slack and 0.02 ms: one poll every ~50 µs) caught no more freezes, because reading
- * freezer.state waits on the kernel's freezer lock while CRIU freezes and thaws; it only cost CPU
- * that podman and CRIU share on a small host.
- */
-export const FREEZE_POLL_INTERVAL_MS = 0.05
+/** What the watch saw: the freeze and the snapshot read then, or why not. */
+export type FreezeWatchResult =
+  | (Omit<Observed, Seen> & Required<Pick<Observed, Seen>> & {caught: true})
+  | (Omit<Observed, Seen> & {caught: false; reason: string})
 
-const WORKER_URL = new URL(`freeze-watcher-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
-
-/** Threads between watches. Starting one costs ~40 ms; a harness running many cycles reuses them. */
-const idle: Worker[] = []
-/** Threads that failed or ended: never handed out again. */
-const dead = new WeakSet<Worker>()
-
-function spawn(): Worker {
-  // Compiled JavaScript needs no loader. The TypeScript sources (tests, bin/dev.js) register tsx
-  // in the thread first: a parent's `--import tsx` does not reach worker threads.
-  const worker = WORKER_URL.pathname.endsWith('.js')
-    ? new Worker(WORKER_URL, {execArgv: []})
-    : new Worker(
-        `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}) })`,
-        {eval: true},
-      )
-  // An idle thread must not keep the process alive.
-  worker.unref()
-  // A thread that fails (e.g. its module cannot load) must cost the frozen snapshot, not the
-  // process: without a listener its 'error' event would be thrown. Such a thread is not reused.
-  const retire = () => {
-    dead.add(worker)
-    const at = idle.indexOf(worker)
-    if (at !== -1) idle.splice(at, 1)
-  }
-
-  worker.on('error', retire).on('exit', retire)
-  return worker
-}
-
-/** Starts `count` threads now, so that the watches to come find them running. */
-export function prestartFreezeWatchers(count: number): void {
-  for (let i = idle.length; i < count; i++) idle.push(spawn())
+export interface FreezeWatchOptions {
+  /** 'poll' forces the fallback (tests, comparisons). By default events, polls only where fs.watch fails. */
+  method?: FreezeWatchMethod
 }
 
 /**
- * One watch of one container's freezer, in a worker thread of its own: taken from the idle
- * threads, or started (tens of ms, which `podman inspect` can hide when this is created first).
+ * One watch of one container's freezer during a checkpoint. CRIU freezes the cgroup by writing
+ * FROZEN to v1 freezer.state (1 to v2 cgroup.freeze; the kernel then notifies v2 cgroup.events
+ * itself) and thaws it the same way once it has seized the tasks with ptrace. inotify reports
+ * those writes; the watcher spends no CPU until one comes, then reads the whole cgroup at once.
+ *
+ * The event is handled on the main thread. Measured here (2-vCPU VM), a write of FROZEN to a v1
+ * freezer.state reached the callback after a median 0.7-0.9 ms in the main thread and in a worker
+ * thread alike: waking an idle vCPU dominates (a child's pipe write reaches an idle main thread
+ * after ~0.35 ms). A worker would cost ~40 ms to start and gain nothing: the main thread is idle
+ * awaiting podman, and the tasks stay stopped under ptrace for 100+ ms after the event.
  */
 export class FreezeWatcher {
-  private finished?: Promise<FreezeWatchResult>
-  private released = false
-  private readonly stopFlag = new SharedArrayBuffer(4)
-  private readonly worker: Worker
+  private fd?: number
+  private fsWatcher?: FSWatcher
+  private poller?: FreezePoller
+  private readonly readBuffer = Buffer.alloc(256)
+  private result?: Observed
 
-  constructor() {
-    this.worker = idle.pop() ?? spawn()
-  }
-
-  /** Gives the thread back unused (the container was refused before podman ran). */
-  dispose(): void {
-    this.release()
-  }
-
-  /** Stops polling and returns what was seen. */
+  /** Stops watching and returns what was seen. */
   async stop(): Promise<FreezeWatchResult> {
-    if (!this.finished) throw new Error('stop() before watch()')
-    const flag = new Int32Array(this.stopFlag)
-    Atomics.store(flag, 0, 1)
-    Atomics.notify(flag, 0)
+    const {result} = this
+    if (!result) throw new Error('stop() before watch()')
+    this.closeEvents()
+    if (this.poller) {
+      const polled = await this.poller.stop().catch((error: Error) => ({error: error.message}))
+      Object.assign(result, polled)
+    }
+
+    result.endedNs ??= monotonicNs()
+    return conclude(result)
+  }
+
+  /**
+   * Starts watching the target's freezer: by inotify, which is set up when this returns; by a
+   * polling thread where inotify fails, once its first poll is done.
+   */
+  async watch(target: CgroupTarget, {method = 'event'}: FreezeWatchOptions = {}): Promise<void> {
+    if (this.result) throw new Error('watch() twice')
+    const result: Observed = {events: 0, method, polls: 0, startedNs: monotonicNs()}
+    this.result = result
+    if (method === 'event' && this.watchEvents(target, result)) return
+    result.method = 'poll'
+    this.poller = new FreezePoller()
+    await this.poller.start(target)
+  }
+
+  private closeEvents(): void {
+    this.fsWatcher?.close()
+    this.fsWatcher = undefined
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+  }
+
+  /**
+   * The first change is CRIU's write of FROZEN. When the kernel already reads FROZEN (or THAWED:
+   * inotify merged the freeze and the thaw), the tasks are stopped and the snapshot is read at
+   * once, synchronously. When it reads FREEZING, some tasks may still run (CRIU then waits, up to
+   * ~100 ms here, for the freeze to complete): the snapshot waits for the next change, CRIU's
+   * write of THAWED once it holds every task under ptrace, so that it shows them stopped.
+   */
+  private onChange(target: CgroupTarget, result: Observed): void {
+    const now = monotonicNs()
+    result.events++
+    if (result.snapshot || result.error) return
+    result.firstSeenNs ??= now
     try {
-      return await this.finished
-    } finally {
-      this.release()
+      const state = this.readState(target)
+      if (state === 'FREEZING' && result.events === 1) {
+        result.freezingAtFirstEvent = true
+        return
+      }
+
+      result.state = state
+      result.snapshotStartNs = monotonicNs()
+      result.snapshot = takeSnapshotSync(target)
+      // On v1 CRIU thaws the cgroup ~0.4 ms after the freeze is complete (the tasks stay stopped
+      // under ptrace): say whether it was still frozen when the reading ended.
+      result.stateAfterRead = this.readState(target)
+    } catch (error) {
+      result.error = errorCode(error)
     }
   }
 
-  /** Starts polling the target's freezer; resolves once the first poll is done. */
-  async watch(target: CgroupTarget, intervalMs = FREEZE_POLL_INTERVAL_MS): Promise<void> {
-    // A thread in a watch keeps the process alive until its result is in.
-    this.worker.ref()
-    // Listening for the result before asking: a watch that fails at once sends only that.
-    this.finished = this.next((m) => ('result' in m ? m.result : undefined))
-    this.finished.catch(() => {})
-    const polling = this.next((m) => ('polling' in m || 'result' in m ? true : undefined))
-    this.worker.postMessage({intervalMs, stop: this.stopFlag, target} satisfies FreezeWatchRequest)
-    await polling
+  /** Through the descriptor opened with the watch: no open() between the event and the snapshot. */
+  private readState(target: CgroupTarget): FreezerState | undefined {
+    const bytes = readSync(this.fd!, this.readBuffer, 0, this.readBuffer.length, 0)
+    return parseFreezerFile(target.version, this.readBuffer.toString('latin1', 0, bytes))
   }
 
-  /** The first message `pick` accepts; rejects when the thread fails or exits first. */
-  private next<T>(pick: (message: WorkerMessage) => T | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const cleanup = () => {
-        this.worker.off('message', onMessage).off('error', onError).off('exit', onExit)
-      }
+  /** Sets up the inotify watch; false when inotify cannot watch the file and polling must do. */
+  private watchEvents(target: CgroupTarget, result: Observed): boolean {
+    try {
+      this.fd = openSync(target.freezerFile, 'r')
+    } catch (error) {
+      // No freezer file (the container stopped): polling could not read it either.
+      result.error = errorCode(error)
+      return true
+    }
 
-      const onMessage = (message: WorkerMessage) => {
-        const value = pick(message)
-        if (value === undefined) return
-        cleanup()
-        resolve(value)
-      }
+    try {
+      // Not persistent: a watch left open must not keep the process alive; podman's process does meanwhile.
+      this.fsWatcher = watch(target.freezerFile, {persistent: false}, (type) => {
+        // 'rename' is the file going away with the cgroup, after the dump.
+        if (type === 'change') this.onChange(target, result)
+      })
+      this.fsWatcher.on('error', (error) => {
+        result.error ??= errorCode(error)
+        this.closeEvents()
+      })
+      return true
+    } catch (error) {
+      // inotify unavailable (e.g. ENOSPC: fs.inotify.max_user_watches reached, EMFILE: max_user_instances).
+      result.fallback = errorCode(error)
+      this.closeEvents()
+      return false
+    }
+  }
+}
 
-      const onError = (error: Error) => {
-        cleanup()
-        reject(error)
-      }
+function conclude(observed: Observed): FreezeWatchResult {
+  const {firstSeenNs, snapshot, snapshotStartNs, state} = observed
+  if (firstSeenNs !== undefined && snapshot && snapshotStartNs !== undefined && state !== undefined)
+    return {...observed, caught: true, firstSeenNs, snapshot, snapshotStartNs, state}
+  return {...observed, caught: false, reason: missedBecause(observed)}
+}
 
-      const onExit = (code: number) => {
-        cleanup()
-        reject(new Error(`the freeze watcher exited with ${code}`))
-      }
-
-      this.worker.on('message', onMessage).once('error', onError).once('exit', onExit)
-    })
+function missedBecause({endedNs, error, events, freezingAtFirstEvent, method, polls, startedNs}: Observed): string {
+  const ended = error ? `; the watch ended with ${error}` : ''
+  if (method === 'event' && freezingAtFirstEvent && events === 1)
+    return `the freeze began (FREEZING) but the freezer did not change again before podman ended${ended}: CRIU did not thaw it`
+  if (method === 'event') {
+    if (events > 0) return `the freezer changed but its state could not be read${ended}`
+    return error
+      ? `the freezer could not be watched: ${error}`
+      : 'the freezer file did not change while it was watched (by inotify): no freeze, or the runtime did not use the cgroup freezer'
   }
 
-  private release(): void {
-    if (this.released) return
-    this.released = true
-    this.worker.unref()
-    if (!dead.has(this.worker)) idle.push(this.worker)
-  }
+  const every = polls > 0 && endedNs !== undefined ? Math.round(microsecondsBetween(startedNs, endedNs) / polls) : 0
+  return `no poll read FREEZING or FROZEN (${polls} polls, one every ${every} µs on average${ended}): the freeze was shorter than the polling interval, or the runtime did not use the cgroup freezer`
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message
 }

@@ -8,7 +8,7 @@ import {CgroupTarget} from './types.js'
 export type FreezerState = 'FREEZING' | 'FROZEN' | 'THAWED'
 
 /**
- * The freezer state from the file the watcher polls: v1 freezer.state holds the word; v2
+ * The freezer state from the file the watcher watches: v1 freezer.state holds the word; v2
  * cgroup.events holds "frozen 0|1" (without cgroup.freeze beside it, FREEZING cannot be told).
  */
 export function parseFreezerFile(version: 'v1' | 'v2', text: string): FreezerState | undefined {

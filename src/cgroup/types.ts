@@ -119,7 +119,7 @@ export interface CgroupTarget {
    * freezer), absolute. v2: the one directory under `unified`.
    */
   dirs: Partial<Record<'blkio' | 'cpu' | 'cpuacct' | 'freezer' | 'memory' | 'pids', string>> & {unified?: string}
-  /** The file the freeze watcher polls: v1 <freezer>/freezer.state, v2 <dir>/cgroup.events. */
+  /** The file the freeze watcher watches: v1 <freezer>/freezer.state, v2 <dir>/cgroup.events. */
   freezerFile: string
   version: 'v1' | 'v2'
 }

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress'
 import {BaseCommand} from '../base-command.js'
 import {expandMatrix, parseSwitchList} from '../bench/matrix.js'
 import {BenchResult, runBench} from '../bench/run-bench.js'
+import {runFlags} from '../flags.js'
 import {withGracefulStop} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 
@@ -37,6 +38,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       dependsOn: ['output'],
       description: 'continue --output: run only the cycles it does not hold',
     }),
+    'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
     timeout: Flags.integer({
       default: 0,
@@ -83,6 +85,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             iterations: flags.iterations,
             output,
             resume: flags.resume,
+            stallMs: flags['stall-timeout'] * 1000,
             timeoutMs: flags.timeout * 1000,
             warmup: flags.warmup,
           },

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {DEMO_IMAGE, DemoResult, runDemo} from '../demo/demo.js'
+import {runFlags} from '../flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderDemo} from '../render/record-table.js'
 
@@ -13,12 +14,18 @@ Starts a container from the local busybox image (built by scripts/setup-host.sh,
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {
     image: Flags.string({default: DEMO_IMAGE, description: 'image to run; it needs sh, head, base64 and usleep'}),
+    'stall-timeout': runFlags['stall-timeout'],
   }
 
   async run(): Promise<DemoResult> {
     const {flags} = await this.parse(Demo)
     const result = await withInterrupts((signal) =>
-      runDemo({image: flags.image, onStep: (message) => this.logToStderr(`demo: ${message}`), signal}),
+      runDemo({
+        image: flags.image,
+        onStep: (message) => this.logToStderr(`demo: ${message}`),
+        signal,
+        stallMs: flags['stall-timeout'] * 1000,
+      }),
     )
     if (!this.jsonEnabled()) this.log(renderDemo(result))
     return result

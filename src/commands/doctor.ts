@@ -1,19 +1,47 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../base-command.js'
 import {EXIT_CODES} from '../errors.js'
+import {runFlags} from '../flags.js'
+import {probeCheckpoint} from '../host/checkpoint-probe.js'
 import {diagnose, Diagnosis} from '../host/diagnose.js'
 import {probeHost} from '../host/probe.js'
+import {withInterrupts} from '../process/interrupt.js'
 import {renderDiagnosis} from '../render/doctor-table.js'
+
+/** Each of the probe's checkpoint and restore of a tiny container; together about a minute at most. */
+const PROBE_TIMEOUT_MS = 60_000
 
 export default class Doctor extends BaseCommand {
   static description = `Check whether this host can checkpoint and restore containers.
 
-Looks at Podman (version, local or remote), the OCI runtime, CRIU (version and 'criu check'), the cgroup layout, privileges, the ulimits Podman will ask for and whether --pre-checkpoint can work, and names the fix for the traps it knows. Exits with status ${EXIT_CODES.HOST_NOT_READY} when checkpointing cannot work.`
+Looks at Podman (version, local or remote), the OCI runtime, CRIU (version, 'criu check' and its warnings), the cgroup layout, privileges, the ulimits Podman will ask for and whether --pre-checkpoint can work, and names the fix for the traps it knows. Then it checkpoints and restores a throwaway container for real, bounded by --stall-timeout and a minute per step, because only a real dump shows whether CRIU can finish on this kernel ('criu check' can pass where every dump hangs). Exits with status ${EXIT_CODES.HOST_NOT_READY} when checkpointing cannot work.`
   static enableJsonFlag = true
-  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --no-probe',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
+  static flags = {
+    probe: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'checkpoint and restore a throwaway container from the local busybox image',
+    }),
+    'stall-timeout': runFlags['stall-timeout'],
+  }
 
   async run(): Promise<Diagnosis> {
-    await this.parse(Doctor)
-    const diagnosis = diagnose(await probeHost())
+    const {flags} = await this.parse(Doctor)
+    const facts = await probeHost()
+    // A probe needs a Podman to run it; without one the checks above already fail.
+    const checkpoint =
+      flags.probe && facts.podman.found
+        ? await withInterrupts((signal) =>
+            probeCheckpoint({signal, stallMs: flags['stall-timeout'] * 1000, timeoutMs: PROBE_TIMEOUT_MS}),
+          )
+        : undefined
+    const diagnosis = diagnose({...facts, checkpoint})
     if (!this.jsonEnabled()) this.log(renderDiagnosis(diagnosis))
     // The report is the output in both modes; the status alone tells scripts it failed.
     if (!diagnosis.ok) process.exitCode = EXIT_CODES.HOST_NOT_READY

@@ -5,11 +5,12 @@ import {checkpointContainers} from '../operation/checkpoint.js'
 import {OperationRequest} from '../operation/common.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
-import {podmanFailure} from '../podman/failure.js'
+import {LOCAL_IMAGE, withThrowawayContainer} from '../podman/throwaway.js'
+import {DEFAULT_STALL_SECONDS} from '../process/stall-watch.js'
 import {OperationRecord} from '../report/record.js'
 
-/** Built by scripts/setup-host.sh from Debian's busybox-static: no registry needed. */
-export const DEMO_IMAGE = 'localhost/podman-stats/busybox:latest'
+/** The demo runs the local image scripts/setup-host.sh builds. */
+export {LOCAL_IMAGE as DEMO_IMAGE} from '../podman/throwaway.js'
 
 /**
  * The demo's work: 8 MiB of random data held in a shell variable (so the checkpoint has memory
@@ -31,47 +32,44 @@ export interface DemoOptions {
   image?: string
   onStep?: (message: string) => void
   signal?: AbortSignal
+  stallMs?: number
   timeoutMs?: number
 }
 
-/** Starts a throwaway container, checkpoints and restores it, and removes it whatever happens. */
-export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
-  const image = options.image ?? DEMO_IMAGE
-  const step = options.onStep ?? (() => {})
-  const exists = await runPodman(['image', 'exists', image])
-  if (exists.exitCode !== 0) {
-    throw new PodmanStatsError('HOST_NOT_READY', `the demo image ${image} is not on this host`, {
-      suggestions: ['Build it with scripts/setup-host.sh (as root); it needs no registry.'],
-    })
-  }
+/** Each of the demo's checkpoint and restore: a busybox container holding 8 MiB needs under 2 s. */
+const DEMO_OPERATION_TIMEOUT_MS = 60_000
 
-  const name = `podman-stats-demo-${process.pid}-${Date.now().toString(36)}`
-  step(`starting container ${name} from ${image}`)
-  const run = await runPodman(
-    ['run', '--detach', '--name', name, '--label', 'io.podman-stats.demo=true', image, 'sh', '-c', DEMO_WORKLOAD],
-    {signal: options.signal},
+/**
+ * Starts a throwaway container, checkpoints and restores it, and removes it whatever happens.
+ * Every step is bounded (the stall limit, then a timeout), so the demo ends on any host.
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const step = options.onStep ?? (() => {})
+  step(`starting a container from ${options.image ?? LOCAL_IMAGE}`)
+  return withThrowawayContainer(
+    {image: options.image, purpose: 'demo', script: DEMO_WORKLOAD, signal: options.signal},
+    async (name) => {
+      await waitForCounter(name, options.signal)
+      const request: OperationRequest = {
+        inputs: [name],
+        podmanFlags: {},
+        signal: options.signal,
+        stallMs: options.stallMs ?? DEFAULT_STALL_SECONDS * 1000,
+        timeoutMs: options.timeoutMs ?? DEMO_OPERATION_TIMEOUT_MS,
+      }
+      const beforeCheckpoint = await readCounter(name)
+      step(`checkpointing ${name} with --print-stats`)
+      const checkpoint = await operate(checkpointContainers, request)
+      step('restoring it with --print-stats')
+      const restore = await operate(restoreContainers, request)
+      await sleep(200)
+      const afterRestore = await readCounter(name)
+      // A Ctrl-C that came after the last podman call still means "stop": it ends like the others.
+      if (options.signal?.aborted) throw new PodmanStatsError('INTERRUPTED', 'the demo was interrupted')
+      step(`removing ${name}`)
+      return {checkpoint, container: name, counter: {afterRestore, beforeCheckpoint}, restore}
+    },
   )
-  try {
-    if (run.exitCode !== 0) throw podmanFailure('podman run', run)
-    await waitForCounter(name, options.signal)
-    const request: OperationRequest = {
-      inputs: [name],
-      podmanFlags: {},
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    }
-    const beforeCheckpoint = await readCounter(name)
-    step('checkpointing it with --print-stats')
-    const checkpoint = await operate(checkpointContainers, request)
-    step('restoring it with --print-stats')
-    const restore = await operate(restoreContainers, request)
-    await sleep(200)
-    return {checkpoint, container: name, counter: {afterRestore: await readCounter(name), beforeCheckpoint}, restore}
-  } finally {
-    // No abort signal here: the container must go even after a Ctrl-C.
-    step(`removing ${name}`)
-    await runPodman(['rm', '--force', '--time', '0', name])
-  }
 }
 
 async function operate(operation: typeof checkpointContainers, request: OperationRequest): Promise<OperationRecord> {
@@ -82,7 +80,7 @@ async function operate(operation: typeof checkpointContainers, request: Operatio
 
 /** The counter the workload writes, read through the container's root as seen from the host. */
 async function readCounter(name: string): Promise<number | undefined> {
-  const pid = await runPodman(['container', 'inspect', '--format', '{{.State.Pid}}', name])
+  const pid = await runPodman(['container', 'inspect', '--format', '{{.State.Pid}}', name], {timeoutMs: 30_000})
   // `echo > file` truncates before it writes, so a read can land in between: try a few times.
   for (let attempt = 0; attempt < 10; attempt++) {
     // eslint-disable-next-line no-await-in-loop -- retries, one at a time

@@ -1,5 +1,6 @@
 import path from 'node:path'
 
+import {CheckpointProbe} from './checkpoint-probe.js'
 import {ulimitHard} from './containers-conf.js'
 import {findKnownTrap, KnownTrap} from './known-traps.js'
 import {HostFacts} from './probe.js'
@@ -12,7 +13,16 @@ export interface Check {
   detail?: string
   /** What to do, when the status is fail or warn. */
   fix?: string
-  id: 'cgroup' | 'criu' | 'criu-check' | 'podman' | 'pre-checkpoint' | 'privileges' | 'runtime' | 'ulimits'
+  id:
+    | 'cgroup'
+    | 'checkpoint'
+    | 'criu'
+    | 'criu-check'
+    | 'podman'
+    | 'pre-checkpoint'
+    | 'privileges'
+    | 'runtime'
+    | 'ulimits'
   label: string
   status: CheckStatus
   /** The known trap this check recognized, if any. */
@@ -43,6 +53,7 @@ export function diagnose(facts: HostFacts): Diagnosis {
     privilegesCheck(facts),
     ulimitsCheck(facts),
     preCheckpointCheck(facts),
+    ...(facts.checkpoint ? [checkpointCheck(facts.checkpoint)] : []),
   ]
   return {checks, ok: checks.every((c) => c.status !== 'fail')}
 }
@@ -117,7 +128,7 @@ function criuCheck({criu}: HostFacts): Check {
   if (!criu.found) {
     return {
       ...base,
-      fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source)',
+      fix: 'install CRIU >= 4.2 (scripts/setup-host.sh builds 4.2.1 from Debian source)',
       status: 'fail',
       value: 'not found on PATH',
     }
@@ -135,7 +146,16 @@ function criuCheckCheck({criu}: HostFacts): Check {
   const base = {id: 'criu-check', label: 'criu check'} as const
   if (!criu.check) return {...base, status: 'fail', value: 'not run (no CRIU)'}
   const {output} = criu.check
-  if (criu.check.exitCode === 0) return {...base, status: 'ok', value: lastLine(output) || 'passed'}
+  if (criu.check.exitCode === 0) {
+    // CRIU's own warnings are worth knowing even when the check passes (e.g. 4.2 on a VM without
+    // hardware breakpoints says so, and works around it).
+    const warnings = criuWarnings(output)
+    const value = output.split('\n').find((l) => !/^\s*Warn/.test(l) && l.trim()) ?? 'passed'
+    return warnings.length > 0
+      ? {...base, detail: `CRIU warns: ${warnings.join('; ')}`, status: 'warn', value}
+      : {...base, status: 'ok', value}
+  }
+
   const trap = findKnownTrap(output)
   return {
     ...base,
@@ -224,6 +244,36 @@ function preCheckpointCheck({criu}: HostFacts): Check {
     status: 'warn',
     value: 'unknown (criu check --feature mem_dirty_track failed)',
   }
+}
+
+/**
+ * The real checkpoint and restore: the one check that shows whether a dump can finish here
+ * ('criu check' passes where CRIU 4.1.1 then hangs in every dump).
+ */
+function checkpointCheck(probe: CheckpointProbe): Check {
+  const base = {id: 'checkpoint', label: 'real checkpoint'} as const
+  if (probe.outcome === 'ok') {
+    const ms = (us?: number) => (us === undefined ? '?' : `${(us / 1000).toFixed(0)} ms`)
+    return {...base, status: 'ok', value: `checkpoint ${ms(probe.checkpointUs)}, restore ${ms(probe.restoreUs)}`}
+  }
+
+  const failedStep = probe.checkpointUs === undefined ? 'checkpoint' : 'restore'
+  return {
+    ...base,
+    detail: probe.error?.message,
+    // The stall message's own advice to run doctor is no advice here.
+    fix: probe.error?.suggestions.find((s) => !s.includes('doctor')),
+    status: 'fail',
+    value: probe.outcome === 'stalled' ? `${failedStep} stalled` : `${failedStep} failed (${probe.error?.code ?? 'unknown'})`,
+  }
+}
+
+/** CRIU's "Warn (file:line): message" lines, as messages. */
+export function criuWarnings(output: string): string[] {
+  return output.split('\n').flatMap((line) => {
+    const message = /^\s*Warn\s*\([^)]*\):\s*(.*)$/.exec(line)?.[1]?.trim()
+    return message ? [message] : []
+  })
 }
 
 function firstLine(text: string): string {

@@ -1,3 +1,5 @@
+import {compareVersions} from './versions.js'
+
 /**
  * Failures met on real hosts whose message alone does not say what to do. Each is recognized by
  * the text podman, the runtime or CRIU prints, by `doctor` and by every command that runs podman.
@@ -14,14 +16,14 @@ export interface KnownTrap {
 export const KNOWN_TRAPS: readonly KnownTrap[] = [
   {
     explanation: "CRIU 3.x cannot parse the vDSO layout of Linux 6.x kernels, so 'criu check' and every dump fail",
-    fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.1.1 from Debian source into /usr/local/sbin)',
+    fix: 'install CRIU >= 4 (scripts/setup-host.sh builds 4.2.1 from Debian source into /usr/local/sbin)',
     id: 'criu-vdso',
     pattern:
       /Unexpected rt vDSO area bounds|Failed to fill self vdso symtable|Could not initialize kernel features detection/,
   },
   {
     explanation: 'the CRIU found on PATH is older than Podman accepts',
-    fix: 'install CRIU >= 4 and put it first on PATH (scripts/setup-host.sh builds 4.1.1 into /usr/local/sbin)',
+    fix: 'install CRIU >= 4 and put it first on PATH (scripts/setup-host.sh builds 4.2.1 into /usr/local/sbin)',
     id: 'criu-too-old',
     pattern: /requires at least CRIU \d+/,
   },
@@ -50,6 +52,32 @@ export const KNOWN_TRAPS: readonly KnownTrap[] = [
     pattern: /checkpoint(ing)? (a container )?requires root|rootless.*checkpoint|checkpoint.*rootless/i,
   },
 ]
+
+/** A stall whose cause is known from CRIU's version and where its log stopped. */
+export interface StallCause {
+  explanation: string
+  fix: string
+  id: 'criu-no-hw-breakpoints'
+}
+
+/**
+ * CRIU < 4.2 relies on hardware breakpoints to catch a task after the parasite's cure; on a VM
+ * that does not deliver them (kernel 6.18 hosts here) the dump waits for ever right after it
+ * logs the parasite's new stack pointer ("pie: 1: 1: new_sp=0x… ip 0x…").
+ */
+export function findStallCause(report: {criuLog?: {tail: string[]}; criuVersion?: string}): StallCause | undefined {
+  const last = report.criuLog?.tail.at(-1) ?? ''
+  const old = report.criuVersion !== undefined && compareVersions(report.criuVersion, '4.2') < 0
+  if (old && /new_sp=0x[\da-f]+ ip 0x[\da-f]+/.test(last)) {
+    return {
+      explanation: `CRIU ${report.criuVersion} waits for a task to trap after the parasite cure, which needs hardware breakpoints this host does not deliver`,
+      fix: 'install CRIU >= 4.2 (scripts/setup-host.sh builds 4.2.1 from Debian source into /usr/local/sbin)',
+      id: 'criu-no-hw-breakpoints',
+    }
+  }
+
+  return undefined
+}
 
 /** The first known trap whose text appears in the output, if any. */
 export function findKnownTrap(output: string): KnownTrap | undefined {

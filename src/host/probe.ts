@@ -4,6 +4,7 @@ import path from 'node:path'
 
 import {CgroupLayout, detectCgroupLayout} from '../cgroup/mode.js'
 import {runProcess} from '../podman/exec.js'
+import {CheckpointProbe} from './checkpoint-probe.js'
 import {containersConfFiles, ContainersConfSettings, readContainersConf} from './containers-conf.js'
 
 export interface CommandOutcome {
@@ -28,6 +29,8 @@ export interface PodmanInfo {
 export interface HostFacts {
   capSysResource: boolean
   cgroup: CgroupLayout
+  /** A real checkpoint and restore of a throwaway container; absent when not run (--no-probe). */
+  checkpoint?: CheckpointProbe
   containersConf: ContainersConfSettings
   criu: {check?: CommandOutcome; dirtyTracking?: CommandOutcome; found: boolean; path?: string; version?: string}
   /** Hard limits of this process, which podman inherits; undefined when unlimited. */

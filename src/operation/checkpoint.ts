@@ -9,7 +9,7 @@ import {checkpointRefusal, ContainerInfo} from '../podman/inspect.js'
 import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../report/build-record.js'
 import {FrozenObservation, OperationRecord} from '../report/record.js'
-import {microsecondsBetween, monotonicNs} from '../time.js'
+import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
   OperationRequest,
@@ -40,24 +40,15 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const started = startOperation()
   const options = requestOptions(CHECKPOINT_FLAGS, request)
   const resolveStart = monotonicNs()
-  // Threads take tens of ms to start: they start now, while podman inspects the containers.
-  const watchers = Array.from({length: Math.max(request.inputs.length, 1)}, () => new FreezeWatcher())
-  const {failures, ready, records} = await partition(
-    'checkpoint',
-    request,
-    {options, started},
-    checkpointRefusal,
-  ).catch(async (error: unknown) => {
-    for (const w of watchers) w.dispose()
-    throw error
-  })
-  for (const w of watchers.slice(ready.length)) w.dispose()
+  const {failures, ready, records} = await partition('checkpoint', request, {options, started}, checkpointRefusal)
   if (ready.length === 0) return {failures, records}
 
-  const [prepared, host] = await Promise.all([
-    Promise.all(ready.map((info, i) => prepare(info, watchers[i] ?? new FreezeWatcher()))),
+  const [targets, host] = await Promise.all([
+    Promise.all(ready.map((info) => locateTarget(info))),
     started.host(ready[0].runtime),
   ])
+  // Watches start once every cgroup is found: a container that is not running leaves none open.
+  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i])))
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
   const snapshotStart = monotonicNs()
   await Promise.all(
@@ -73,7 +64,14 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     podmanFlagArgs(CHECKPOINT_FLAGS, request.podmanFlags),
     prepared.map((p) => p.info.id),
   )
-  const run = await runPrintStats('checkpoint', args, {signal: request.signal, timeoutMs: request.timeoutMs})
+  // What observing costs: this process's CPU (every thread) while podman runs.
+  const cpuStart = process.cpuUsage()
+  const run = await runPrintStats('checkpoint', args, {
+    signal: request.signal,
+    stallMs: request.stallMs,
+    timeoutMs: request.timeoutMs,
+  })
+  const observerCpuUs = cpuMicrosecondsSince(cpuStart)
   const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
   await Promise.all(
     prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
@@ -82,6 +80,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const succeeded = prepared.filter((p) => run.stats?.containers?.some((e) => e.Id === p.info.id)).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
   const phases = {
+    observerCpuUs,
     parseUs: run.parseUs,
     podmanUs: microsecondsBetween(run.process.startedNs, run.process.endedNs),
     resolveUs,
@@ -113,7 +112,7 @@ function checkpointRecord(
 ): {error?: PodmanStatsError; record: OperationRecord} {
   const {entry, error} = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
   const clock: OperationClock = {
-    freezeNs: watched?.firstSeenNs,
+    freezeNs: watched?.caught ? watched.firstSeenNs : undefined,
     podmanEndNs: run.process.endedNs,
     podmanStartNs: run.process.startedNs,
   }
@@ -125,21 +124,22 @@ function checkpointRecord(
     container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
     entry,
     error,
-    warnings: p.warnings,
+    warnings: watched?.fallback
+      ? [
+          ...p.warnings,
+          `inotify could not watch ${p.target.freezerFile} (${watched.fallback}): the freezer was polled every ~0.15 ms instead, on CPU that podman and CRIU share`,
+        ]
+      : p.warnings,
   })
   return {error, record}
 }
 
-async function prepare(info: ContainerInfo, watcher: FreezeWatcher): Promise<Prepared> {
-  const target = await locateTarget(info).catch(async (error: unknown) => {
-    watcher.dispose()
-    throw error
-  })
+async function prepare(info: ContainerInfo, target: CgroupTarget): Promise<Prepared> {
+  const watcher = new FreezeWatcher()
   try {
     await watcher.watch(target)
     return {info, target, warnings: [], watcher}
   } catch (error) {
-    watcher.dispose()
     const why = `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`
     return {info, target, warnings: [why]}
   }
@@ -163,23 +163,22 @@ async function thawLeftFrozen(p: Prepared): Promise<void> {
 
 function frozenObservation(result: FreezeWatchResult | undefined, clock: OperationClock): FrozenObservation {
   if (!result) return {caught: false, polls: 0, reason: 'the freezer was not watched'}
-  if (result.snapshot && result.firstSeenNs !== undefined && result.snapshotStartNs !== undefined) {
-    return {
-      caught: true,
-      detectionUncertaintyUs: microsecondsBetween(result.lastThawedBeforeNs ?? result.startedNs, result.firstSeenNs),
-      freezerAfterRead: result.stateAfterRead,
-      freezerState: result.state!,
-      observedFrozenUs: microsecondsBetween(result.firstSeenNs, result.lastSeenNs ?? result.firstSeenNs),
-      polls: result.polls,
-      snapshot: timed(result.snapshot, result.snapshotStartNs, clock),
-    }
-  }
-
-  const duration = result.endedNs === undefined ? 0 : microsecondsBetween(result.startedNs, result.endedNs)
-  const every = result.polls > 0 ? Math.round(duration / result.polls) : 0
+  const {method, polls} = result
+  if (!result.caught) return {caught: false, method, polls, reason: result.reason}
+  // Polls bound when the freeze began and how long it lasted; an inotify event carries no time.
+  const polled = method === 'poll'
   return {
-    caught: false,
-    polls: result.polls,
-    reason: `no poll read FREEZING or FROZEN (${result.polls} polls, one every ${every} µs on average${result.error ? `; polling ended with ${result.error}` : ''}): the freeze was shorter than the polling interval, or the runtime did not use the cgroup freezer`,
+    caught: true,
+    detectionUncertaintyUs: polled
+      ? microsecondsBetween(result.lastThawedBeforeNs ?? result.startedNs, result.firstSeenNs)
+      : undefined,
+    freezerAfterRead: result.stateAfterRead,
+    freezerState: result.state,
+    method,
+    observedFrozenUs: polled
+      ? microsecondsBetween(result.firstSeenNs, result.lastSeenNs ?? result.firstSeenNs)
+      : undefined,
+    polls,
+    snapshot: timed(result.snapshot, result.snapshotStartNs, clock),
   }
 }

@@ -27,6 +27,8 @@ export interface OperationRequest {
   podmanFlags: PodmanFlagValues
   /** Aborting forwards SIGINT to podman and waits for it. */
   signal?: AbortSignal
+  /** Stop podman when nothing in its process tree moves for this long (0: never). */
+  stallMs?: number
   timeoutMs?: number
 }
 

@@ -7,7 +7,7 @@ import {ContainerInfo, inspectContainers, restoreRefusal} from '../podman/inspec
 import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../report/build-record.js'
 import {OperationRecord, TimedSnapshot} from '../report/record.js'
-import {microsecondsBetween, monotonicNs} from '../time.js'
+import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
   OperationRequest,
@@ -50,7 +50,14 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     podmanFlagArgs(RESTORE_FLAGS, request.podmanFlags),
     ready.map((c) => c.id),
   )
-  const run = await runPrintStats('restore', args, {signal: request.signal, timeoutMs: request.timeoutMs})
+  // The same measure as a checkpoint's: this process's CPU while podman runs (no watch here).
+  const cpuStart = process.cpuUsage()
+  const run = await runPrintStats('restore', args, {
+    signal: request.signal,
+    stallMs: request.stallMs,
+    timeoutMs: request.timeoutMs,
+  })
+  const observerCpuUs = cpuMicrosecondsSince(cpuStart)
   const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
   const afterStart = monotonicNs()
   // From an archive, a caller that knows the container (a bench) spares the inspect of the copy.
@@ -70,6 +77,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     options,
     phases: {
       afterSnapshotUs,
+      observerCpuUs,
       parseUs: run.parseUs,
       podmanUs: microsecondsBetween(run.process.startedNs, run.process.endedNs),
       resolveUs,

@@ -1,5 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
-import {findKnownTrap} from '../host/known-traps.js'
+import {findKnownTrap, findStallCause} from '../host/known-traps.js'
+import {StallReport} from '../process/stall-watch.js'
 import {ProcessResult} from './exec.js'
 
 /**
@@ -15,6 +16,7 @@ export function podmanFailure(
   const stderr = result.stderr.trim()
   const said = podmanErrorLine(stderr)
   const criuError = criuLog ? criuErrorLines(criuLog) : []
+  if (result.stalled) return stallFailure(what, result.stalled, stderr)
   if (result.timedOut) {
     return new PodmanStatsError(
       'TIMEOUT',
@@ -79,6 +81,48 @@ export function podmanFailure(
       'Run again with --keep to keep the CRIU log (dump.log / restore.log) beside the checkpoint, and read its last lines.',
     ],
   })
+}
+
+/**
+ * One message for a stalled run: how long nothing moved, where CRIU was (its state, the tasks it
+ * held, its log's last line), and the fix when the pattern is a known one.
+ */
+export function stallFailure(what: string, report: StallReport, stderr = ''): PodmanStatsError {
+  const seconds = Math.round(report.quietMs / 1000)
+  const criu = report.processes.filter((p) => p.comm === 'criu')
+  const where =
+    criu.length > 0
+      ? `CRIU${report.criuVersion ? ` ${report.criuVersion}` : ''} was stuck (${criu.map((p) => `pid ${p.pid} ${describeState(p.state)}`).join(', ')})` +
+        (report.traced.length > 0
+          ? `, holding ${report.traced.length} task${report.traced.length === 1 ? '' : 's'} of the container under ptrace (${report.traced.map((t) => `${t.comm} ${describeState(t.state)}`).join(', ')})`
+          : '')
+      : `no CRIU was running; ${report.processes.map((p) => `${p.comm} ${describeState(p.state)}`).join(', ') || 'podman alone'} waited`
+  const lastLog = report.criuLog?.tail.at(-1)
+  const cause = findStallCause(report)
+  return new PodmanStatsError(
+    'STALLED',
+    `${what} stalled: nothing moved for ${seconds} s; ${where}${lastLog ? `; ${report.criuLog!.path} ends "${lastLog}"` : ''}. podman-stats stopped ${criu.length > 0 ? 'CRIU first, so that the container keeps running' : 'podman'}`,
+    {
+      stderr,
+      suggestions: [
+        ...(cause ? [`${cause.explanation}: ${cause.fix}.`] : []),
+        'Run `podman-stats doctor`: it checkpoints a throwaway container to test the host.',
+        'If the container is very large and the host slow, raise --stall-timeout (0 turns the stall check off).',
+      ],
+    },
+  )
+}
+
+function describeState(state: string): string {
+  const names: Record<string, string> = {
+    D: 'in uninterruptible sleep',
+    R: 'running',
+    S: 'sleeping',
+    T: 'stopped',
+    t: 'in a tracing stop',
+    Z: 'a zombie',
+  }
+  return `${state} (${names[state] ?? 'state unknown'})`
 }
 
 /** The CRIU log podman names when CRIU fails ("criu failed: type DUMP errno 0\nlog file: …/dump.log"). */

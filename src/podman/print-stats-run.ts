@@ -33,8 +33,10 @@ export async function runPrintStats(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<PrintStatsRun> {
-  const process = await runPodman(args, options)
-  const ok = process.exitCode === 0 && !process.timedOut && !process.interrupted
+  // A dump of a large container may take minutes: only an explicit --timeout bounds it; stalls
+  // are caught by the stall watch.
+  const process = await runPodman(args, {...options, timeoutMs: options.timeoutMs ?? 0})
+  const ok = process.exitCode === 0 && !process.timedOut && !process.interrupted && !process.stalled
   let stats: PodmanPrintStats | undefined
   let parseFailure: PodmanStatsError | undefined
   const parseStart = monotonicNs()

@@ -13,6 +13,7 @@ const PHASES: Array<[keyof OperationRecord['phases'], string]> = [
   ['parseUs', 'parse + validate output'],
   ['afterSnapshotUs', 'cgroup snapshot after'],
   ['totalUs', 'total'],
+  ['observerCpuUs', 'own CPU while podman ran'],
 ]
 
 /** Both records of the demo, and what the workload's counter shows about the restore. */
@@ -75,7 +76,8 @@ function snapshotTable(record: OperationRecord): string {
   const columns: Array<[string, TimedSnapshot]> = []
   if (record.cgroup.before) columns.push(['before', record.cgroup.before])
   const {frozen} = record.cgroup
-  if (frozen?.caught) columns.push([`frozen (${frozen.freezerState})`, frozen.snapshot])
+  // Records made before the event watch have no method: they polled.
+  if (frozen?.caught) columns.push([`frozen, by ${frozen.method ?? 'poll'} (${frozen.freezerState})`, frozen.snapshot])
   if (record.cgroup.after) columns.push(['after', record.cgroup.after])
   const lines: string[] = []
   if (columns.length > 0) {

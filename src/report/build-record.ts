@@ -57,6 +57,12 @@ export interface RecordParts {
  * Merges what was measured into a record, adds derived values and checks, and validates it:
  * a record that fails its own schema is a bug, reported as such rather than printed.
  */
+/** Failures with an outcome of their own; every other one is 'failed'. */
+const OUTCOME_OF_ERROR: Partial<Record<string, OperationRecord['outcome']>> = {
+  INTERRUPTED: 'interrupted',
+  STALLED: 'stalled',
+}
+
 export function buildRecord(parts: RecordParts): OperationRecord {
   const {entry, error, operation} = parts
   const podman: OperationRecord['podman'] = {}
@@ -68,7 +74,7 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   const criu = criuOf(entry?.criu_statistics ?? null, parts.statsFile, parts.host.pageSize, warnings)
   if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
-  const outcome = error ? (error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok'
+  const outcome = error ? OUTCOME_OF_ERROR[error.code] ?? 'failed' : 'ok'
   const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, podman}
   const checks = outcome === 'ok' ? runChecks(partial) : []
   for (const failed of checks.filter((c) => c.outcome === 'fail'))

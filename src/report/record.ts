@@ -15,7 +15,7 @@ export interface OperationRecord {
     after?: TimedSnapshot
     /** checkpoint: just before podman was started. */
     before?: TimedSnapshot
-    /** checkpoint: read the moment the freezer showed the cgroup freezing or frozen, or why not. */
+    /** checkpoint: read the moment the freeze was seen (an inotify event of the freezer, or a poll), or why not. */
     frozen?: FrozenObservation
   }
   checks: CheckResult[]
@@ -38,7 +38,8 @@ export interface OperationRecord {
   operation: Operation
   /** Podman's flags as given, under Podman's names. */
   options: Record<string, boolean | string | string[]>
-  outcome: 'failed' | 'interrupted' | 'ok'
+  /** stalled: nothing moved for --stall-timeout and podman-stats stopped CRIU (exit 14). */
+  outcome: 'failed' | 'interrupted' | 'ok' | 'stalled'
   /** Phases the tool timed itself with a monotonic clock, µs. */
   phases: Phases
   /** Podman's own durations for this container, under Podman's names, µs. */
@@ -55,6 +56,11 @@ export type PodmanDurationName =
 export interface Phases {
   /** restore: locating and reading the restored container's cgroup. */
   afterSnapshotUs?: number
+  /**
+   * Not a span but CPU time: this process's (every thread, user + system) from podman's spawn until
+   * its output was parsed. What watching the freeze cost, plus spawning podman and reading its output.
+   */
+  observerCpuUs?: number
   /** Parsing and validating podman's output. */
   parseUs?: number
   /** The podman process, from spawn to exit. */
@@ -70,7 +76,7 @@ export interface Phases {
 }
 
 export interface SnapshotTiming {
-  /** µs from the freeze (first poll reading FREEZING/FROZEN) to the snapshot's start; negative before it. */
+  /** µs from the freeze as seen (its inotify event, or the first poll reading it) to the snapshot's start; negative before it. */
   relativeToFreezeUs?: number
   /** µs from podman's exit to the snapshot's start. */
   relativeToPodmanExitUs?: number
@@ -83,21 +89,29 @@ export type TimedSnapshot = CgroupSnapshot & {timing: SnapshotTiming}
 export type FrozenObservation =
   | {
       caught: false
-      /** Polls of the freezer file during the podman run. */
+      /** How the freezer was watched: inotify events, or polls where inotify was unavailable. Absent when it was not watched. */
+      method?: 'event' | 'poll'
+      /** Polls of the freezer file during the podman run: 0 when watched by event. */
       polls: number
       /** Why there is no snapshot, in words. */
       reason: string
     }
   | {
       caught: true
-      /** µs between the last poll reading THAWED and the first reading the freeze: when it began is known to this much. */
-      detectionUncertaintyUs: number
+      /** poll only: µs between the last poll reading THAWED and the first reading the freeze: when it began is known to this much. */
+      detectionUncertaintyUs?: number
       /** The freezer read again right after the snapshot: THAWED means CRIU thawed the cgroup during the reading (the tasks stay stopped under ptrace). */
       freezerAfterRead?: 'FREEZING' | 'FROZEN' | 'THAWED'
-      /** The state read: FREEZING (v1, CRIU still freezing) or FROZEN. */
-      freezerState: 'FREEZING' | 'FROZEN'
-      /** µs from the first to the last poll that read the freeze: a lower bound of how long the cgroup stayed frozen. */
-      observedFrozenUs: number
+      /**
+       * The freezer read at the freeze, before the snapshot: FREEZING (v1, CRIU still freezing),
+       * FROZEN, or (event only) THAWED: CRIU had already thawed the cgroup, its tasks held under ptrace.
+       */
+      freezerState: 'FREEZING' | 'FROZEN' | 'THAWED'
+      /** How the freeze was seen: an inotify event of the freezer file, or a poll where inotify was unavailable. Absent in records made before podman-stats watched by event: those polled. */
+      method?: 'event' | 'poll'
+      /** poll only: µs from the first to the last poll that read the freeze: a lower bound of how long the cgroup stayed frozen. */
+      observedFrozenUs?: number
+      /** Polls of the freezer file: 0 when watched by event. */
       polls: number
       snapshot: TimedSnapshot
     }

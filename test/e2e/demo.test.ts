@@ -57,26 +57,37 @@ describe('demo (real Podman and CRIU)', () => {
     assert.match(String(result.stdout), /it carried on where it stopped/)
   })
 
-  it('on Ctrl-C during the checkpoint, stops, exits 130 and leaves no container and no frozen cgroup', async () => {
-    const child = execa(process.execPath, [RUN, 'demo'], {reject: false})
-    let stderr = ''
-    await new Promise<void>((resolve) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (stderr.includes('checkpointing')) resolve()
+  // Each step the demo announces on stderr, and a Ctrl-C the moment it does: during `podman run`,
+  // the inspect that resolves the container, the checkpoint's podman call, the restore.
+  for (const [step, delayMs] of [
+    ['starting a container', 0],
+    ['checkpointing', 0],
+    ['checkpointing', 150],
+    ['restoring', 0],
+    ['restoring', 150],
+  ] as const) {
+    it(`on Ctrl-C ${delayMs} ms after "${step}", exits 130 and leaves no container and no frozen cgroup`, async () => {
+      const child = execa(process.execPath, [RUN, 'demo'], {reject: false})
+      let stderr = ''
+      await new Promise<void>((resolve) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (stderr.includes(`demo: ${step}`)) resolve()
+        })
+        child.finally(() => resolve())
       })
+      await new Promise((resolve) => {
+        setTimeout(resolve, delayMs)
+      })
+      child.kill('SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130, String(result.stderr))
+      assert.match(String(result.stderr), /interrupted/)
+      assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
+      assert.deepEqual(await containersLabelled(DEMO_LABEL), [])
+      assert.deepEqual(await frozenCgroups(), [])
     })
-    await new Promise((resolve) => {
-      setTimeout(resolve, 150)
-    })
-    child.kill('SIGINT')
-    const result = await child
-    assert.equal(result.exitCode, 130, String(result.stderr))
-    assert.match(String(result.stderr), /was interrupted/)
-    assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
-    assert.deepEqual(await containersLabelled(DEMO_LABEL), [])
-    assert.deepEqual(await frozenCgroups(), [])
-  })
+  }
 
   it('says podman is missing, with exit status 3', async () => {
     const result = await runCli(['demo'], {path: '/nonexistent'})

@@ -4,6 +4,7 @@ import {access} from 'node:fs/promises'
 /** Every container a test made carries this label, so cleanup can find them all. */
 export const TEST_LABEL = 'io.podman-stats.test=true'
 export const DEMO_LABEL = 'io.podman-stats.demo=true'
+export const PROBE_LABEL = 'io.podman-stats.probe=true'
 export const IMAGE = 'localhost/podman-stats/busybox:latest'
 
 export async function podman(...args: string[]): Promise<string> {
@@ -17,9 +18,9 @@ export async function containersLabelled(label: string): Promise<string[]> {
   return out.split('\n').filter(Boolean)
 }
 
-/** Removes every container the tests or the demo made. */
+/** Removes every container the tests, the demo or doctor's probe made. */
 export async function removeTestContainers(): Promise<void> {
-  const names = (await Promise.all([TEST_LABEL, DEMO_LABEL].map((label) => containersLabelled(label)))).flat()
+  const names = (await Promise.all([TEST_LABEL, DEMO_LABEL, PROBE_LABEL].map((label) => containersLabelled(label)))).flat()
   if (names.length > 0) await execa('podman', ['rm', '--force', '--time', '0', ...names], {reject: false})
 }
 

@@ -117,4 +117,40 @@ describe('diagnose', () => {
     }
     assert.equal(check(facts, 'podman').trap, 'crun-hybrid')
   })
+
+  it('passes the real checkpoint when it finished, and fails the host when it stalled', () => {
+    const ok = {...healthy(), checkpoint: {checkpointUs: 512_300, outcome: 'ok' as const, restoreUs: 401_900}}
+    assert.equal(check(ok, 'checkpoint').value, 'checkpoint 512 ms, restore 402 ms')
+    assert.equal(diagnose(ok).ok, true)
+    const stalled = {
+      ...healthy(),
+      checkpoint: {
+        error: {
+          code: 'STALLED',
+          message: 'podman container checkpoint stalled: nothing moved for 30 s',
+          suggestions: ['Run `podman-stats doctor`: it checkpoints a throwaway container.', 'Install CRIU >= 4.2.'],
+        },
+        outcome: 'stalled' as const,
+      },
+    }
+    const failed = check(stalled, 'checkpoint')
+    assert.deepEqual([failed.status, failed.value, failed.fix], ['fail', 'checkpoint stalled', 'Install CRIU >= 4.2.'])
+    assert.equal(diagnose(stalled).ok, false)
+    assert.equal(check(healthy(), 'checkpoint'), undefined, 'no probe, no check')
+  })
+
+  it("reports CRIU's own warnings from a passing criu check as a warning", () => {
+    const facts = healthy()
+    // What CRIU 4.2.1 printed on the 2026-11-30 host without hardware breakpoints (ENVIRONMENT.md).
+    facts.criu.check = {
+      exitCode: 0,
+      output: "Warn  (criu/cr-check.c:1595): Hardware breakpoints don't seem to work\nLooks good.",
+    }
+    const warned = check(facts, 'criu-check')
+    assert.deepEqual(
+      [warned.status, warned.value, warned.detail],
+      ['warn', 'Looks good.', "CRIU warns: Hardware breakpoints don't seem to work"],
+    )
+    assert.equal(diagnose(facts).ok, true)
+  })
 })

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 
 import {EXIT_CODES} from '../../src/errors.js'
 import {ProcessResult} from '../../src/podman/exec.js'
-import {criuErrorLines, criuLogPath, podmanErrorLine, podmanFailure} from '../../src/podman/failure.js'
+import {criuErrorLines, criuLogPath, podmanErrorLine, podmanFailure, stallFailure} from '../../src/podman/failure.js'
+import {StallReport} from '../../src/process/stall-watch.js'
 import {fixture} from '../helpers/fixtures.js'
 
 function result(stderr: string, extra: Partial<ProcessResult> = {}): ProcessResult {
@@ -96,6 +97,52 @@ describe('podman failures', () => {
         "(0.1) Error (criu/files.c:1): Can't dump file 7\n",
       )
       assert.equal(other.message, "podman container checkpoint failed: CRIU says Can't dump file 7")
+    })
+  })
+
+  describe('stallFailure', () => {
+    // What the stall watch gathered when CRIU 4.1.1 sat after the parasite cure (ENVIRONMENT.md).
+    const stuck: StallReport = {
+      criuLog: {
+        path: '/var/lib/containers/storage/overlay-containers/abc/userdata/dump.log',
+        tail: ['(00.085636) Sent msg to daemon 3 0 0', 'pie: 1: 1: new_sp=0x7fea4c9f4708 ip 0x460a61'],
+      },
+      criuVersion: '4.1.1',
+      processes: [
+        {comm: 'runc', pid: 20, state: 'S'},
+        {comm: 'criu', pid: 21, state: 'S'},
+      ],
+      quietMs: 30_400,
+      traced: [
+        {comm: 'sh', pid: 30, state: 'S'},
+        {comm: 'sleep', pid: 31, state: 't'},
+      ],
+    }
+
+    it('names where CRIU was stuck, the cause and its fix, with exit status 14', () => {
+      const error = stallFailure('podman container checkpoint', stuck)
+      assert.equal(error.code, 'STALLED')
+      assert.equal(error.exitCode, EXIT_CODES.STALLED)
+      assert.equal(
+        error.message,
+        'podman container checkpoint stalled: nothing moved for 30 s; CRIU 4.1.1 was stuck (pid 21 S (sleeping)), holding 2 tasks of the container under ptrace (sh S (sleeping), sleep t (in a tracing stop)); /var/lib/containers/storage/overlay-containers/abc/userdata/dump.log ends "pie: 1: 1: new_sp=0x7fea4c9f4708 ip 0x460a61". podman-stats stopped CRIU first, so that the container keeps running',
+      )
+      assert.match(error.suggestions![0], /hardware breakpoints .*: install CRIU >= 4\.2/)
+    })
+
+    it('says when no CRIU was running, and gives no cause it cannot see', () => {
+      const error = stallFailure('podman container restore', {
+        processes: [{comm: 'runc', pid: 20, state: 'S'}],
+        quietMs: 5000,
+        traced: [],
+      })
+      assert.match(error.message, /^podman container restore stalled: nothing moved for 5 s; no CRIU was running; runc S \(sleeping\) waited\./)
+      assert.doesNotMatch(error.suggestions!.join(' '), /hardware breakpoints/)
+    })
+
+    it('takes precedence over the exit status podman gave after it was stopped', () => {
+      const error = podmanFailure('podman container checkpoint', result('Error: read unixpacket @->@: EOF', {stalled: stuck}))
+      assert.equal(error.code, 'STALLED')
     })
   })
 })

@@ -29,6 +29,21 @@ describe('renderRecord', () => {
     assert.match(text, /checks: 4 of 4 passed/)
   })
 
+  it('says how the freeze was seen and what observing cost', () => {
+    const frozen = checkpoint.cgroup.frozen!
+    assert.ok(frozen.caught)
+    // The fixture was recorded before the event watch: it polled, and says nothing of it.
+    assert.match(renderRecord(checkpoint), /│ cgroup\s+│\s+before │\s+frozen, by poll \(FROZEN\) │/)
+    const watched: OperationRecord = {
+      ...checkpoint,
+      cgroup: {...checkpoint.cgroup, frozen: {...frozen, freezerState: 'THAWED', method: 'event', polls: 0}},
+      phases: {...checkpoint.phases, observerCpuUs: 12_345},
+    }
+    const text = renderRecord(watched)
+    assert.match(text, /frozen, by event \(THAWED\) │/)
+    assert.match(text, /│ podman-stats │ own CPU while podman ran\s+│\s+12\.3 ms │/)
+  })
+
   it('shows the after snapshot of a restore, timed from podman exit', () => {
     const text = renderRecord(restore)
     assert.match(text, /│ cgroup\s+│\s+after │/)

@@ -1,21 +1,21 @@
 /**
- * Runs in a worker thread while podman checkpoints: polls the freezer every ~0.1 ms and, the moment
- * it reads FREEZING or FROZEN, reads the whole cgroup synchronously, while CRIU holds the tasks.
- * A thread of its own, because the main thread's event loop cannot poll this fast. It imports
- * only the snapshot reader: every module loaded here delays the first poll.
+ * Runs in a worker thread while podman checkpoints, only where inotify cannot watch the freezer
+ * (see freeze-watcher.ts): polls the freezer every ~0.15 ms and, the moment it reads FREEZING or
+ * FROZEN, reads the whole cgroup synchronously, while CRIU holds the tasks. It imports only the
+ * snapshot reader: every module loaded here delays the first poll.
  */
 import {closeSync, openSync, readSync} from 'node:fs'
 import {parentPort} from 'node:worker_threads'
 
-import type {FreezeWatchRequest, FreezeWatchResult} from './freeze-watcher.js'
+import type {FreezePollRequest, FreezePollResult} from './freeze-poller.js'
 
 import {monotonicNs} from '../time.js'
 import {parseFreezerFile} from './freezer.js'
 import {takeSnapshotSync} from './snapshot.js'
 
-function watch({intervalMs, stop, target}: FreezeWatchRequest): FreezeWatchResult {
+function poll({intervalMs, stop, target}: FreezePollRequest): FreezePollResult {
   const stopFlag = new Int32Array(stop)
-  const result: FreezeWatchResult = {polls: 0, startedNs: monotonicNs()}
+  const result: FreezePollResult = {polls: 0, startedNs: monotonicNs()}
   const buffer = Buffer.alloc(256)
   const read = (fd: number) =>
     parseFreezerFile(target.version, buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)))
@@ -58,7 +58,7 @@ function watch({intervalMs, stop, target}: FreezeWatchRequest): FreezeWatchResul
 }
 
 // One watch per message; the thread then waits for the next one (threads are reused).
-parentPort!.on('message', (request: FreezeWatchRequest) => {
-  parentPort!.postMessage({result: watch(request)})
+parentPort!.on('message', (request: FreezePollRequest) => {
+  parentPort!.postMessage({result: poll(request)})
 })
 parentPort!.postMessage({loaded: true})

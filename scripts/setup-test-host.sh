@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond scripts/setup.sh, as root, idempotent: CRIU 4.1.1 as a real
+# fault (the CRIU that hangs on kernels without hardware breakpoints, and the one setup-host.sh
+# must replace), built from Debian's source into a folder the tests put first on PATH.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+readonly FAULT_CRIU="${PODMAN_STATS_CACHE:-/var/cache/podman-stats}/faults/criu-4.1.1/criu"
+if [ -x "$FAULT_CRIU" ] && "$FAULT_CRIU" --version 2>/dev/null | grep -q '^Version: 4\.1\.1$'; then
+	echo "[setup-test-host] fault CRIU 4.1.1 present at ${FAULT_CRIU}"
+else
+	echo "[setup-test-host] building the fault CRIU 4.1.1 into ${FAULT_CRIU}"
+	bash scripts/build-criu.sh 4.1.1 "$FAULT_CRIU"
+fi
