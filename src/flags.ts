@@ -50,6 +50,14 @@ export const runFlags = {
   }),
 }
 
+/** How a checkpoint watches for the freeze; src/cgroup/freeze-watcher.ts says why tasks is the default. */
+export const freezeWatchFlag = Flags.option({
+  default: 'tasks',
+  description:
+    "how the frozen snapshot finds the freeze: tasks (the container's task state read every 10 ms: leaves CRIU's timing alone), event (inotify on the freezer file: no polling, but its wake-up shortens CRIU's freezing_time), poll (the freezer file every 0.15 ms, costly)",
+  options: ['tasks', 'event', 'poll'] as const,
+})()
+
 /** Selecting containers as Podman does. */
 export const selectionFlags = {
   all: Flags.boolean({

@@ -7,6 +7,7 @@ import {OperationRecord} from './report/record.js'
 /** Flags every operation command parses besides Podman's own. */
 interface OperationFlags {
   all: boolean
+  'freeze-watch'?: 'event' | 'poll' | 'tasks'
   latest: boolean
   output?: string
   'stall-timeout': number
@@ -20,10 +21,10 @@ export abstract class OperationCommand extends BaseCommand {
     inputs: string[],
     flags: OperationFlags & PodmanFlagValues,
   ): Promise<OperationRecord[]> {
-    const {all, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
+    const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
     const result = await runOperation(
       operation,
-      {all, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
+      {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
       {output},
     )
     const text = renderRecords(result.records)

@@ -1,4 +1,7 @@
-import {FreezeWatcher, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {FreezeWatcher, FreezeWatchMethod, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
 import {thawIfFrozen} from '../cgroup/freezer.js'
 import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
@@ -48,7 +51,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     started.host(ready[0].runtime),
   ])
   // Watches start once every cgroup is found: a container that is not running leaves none open.
-  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i])))
+  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i], request.freezeWatch)))
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
   const snapshotStart = monotonicNs()
   await Promise.all(
@@ -67,6 +70,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   // What observing costs: this process's CPU (every thread) while podman runs.
   const cpuStart = process.cpuUsage()
   const run = await runPrintStats('checkpoint', args, {
+    deferToChild: true,
     signal: request.signal,
     stallMs: request.stallMs,
     timeoutMs: request.timeoutMs,
@@ -134,15 +138,23 @@ function checkpointRecord(
   return {error, record}
 }
 
-async function prepare(info: ContainerInfo, target: CgroupTarget): Promise<Prepared> {
+async function prepare(info: ContainerInfo, target: CgroupTarget, method?: FreezeWatchMethod): Promise<Prepared> {
   const watcher = new FreezeWatcher()
   try {
-    await watcher.watch(target)
+    await watcher.watch(target, {method, pid: info.pid > 0 ? info.pid : await firstTaskOf(target)})
     return {info, target, warnings: [], watcher}
   } catch (error) {
     const why = `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`
     return {info, target, warnings: [why]}
   }
+}
+
+/** Any task of the cgroup will do for the task watch: CRIU holds them all. */
+async function firstTaskOf(target: CgroupTarget): Promise<number | undefined> {
+  const dir = target.version === 'v1' ? target.dirs.freezer : target.dirs.unified
+  const text = dir ? await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '') : ''
+  const pid = Number.parseInt(text, 10)
+  return Number.isNaN(pid) ? undefined : pid
 }
 
 /** From the init process when inspect gave one; from the id alone for containers a caller resolved. */
@@ -165,13 +177,14 @@ function frozenObservation(result: FreezeWatchResult | undefined, clock: Operati
   if (!result) return {caught: false, polls: 0, reason: 'the freezer was not watched'}
   const {method, polls} = result
   if (!result.caught) return {caught: false, method, polls, reason: result.reason}
-  // Polls bound when the freeze began and how long it lasted; an inotify event carries no time.
+  // Polls bound when the freeze began (and, of the freezer, how long it lasted); an inotify event carries no time.
   const polled = method === 'poll'
   return {
     caught: true,
-    detectionUncertaintyUs: polled
-      ? microsecondsBetween(result.lastThawedBeforeNs ?? result.startedNs, result.firstSeenNs)
-      : undefined,
+    detectionUncertaintyUs:
+      polled || method === 'tasks'
+        ? microsecondsBetween(result.lastThawedBeforeNs ?? result.startedNs, result.firstSeenNs)
+        : undefined,
     freezerAfterRead: result.stateAfterRead,
     freezerState: result.state,
     method,
@@ -180,5 +193,6 @@ function frozenObservation(result: FreezeWatchResult | undefined, clock: Operati
       : undefined,
     polls,
     snapshot: timed(result.snapshot, result.snapshotStartNs, clock),
+    taskState: result.taskState,
   }
 }

@@ -1,3 +1,5 @@
+import type {FreezeWatchMethod} from '../cgroup/freeze-watcher.js'
+
 import {thawIfFrozen} from '../cgroup/freezer.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
@@ -20,6 +22,8 @@ export interface OperationRequest {
    * just checkpointed them restores without another `podman inspect` (~40 ms a cycle).
    */
   containers?: ContainerInfo[]
+  /** How checkpoints watch for the freeze (src/cgroup/freeze-watcher.ts); tasks by default. */
+  freezeWatch?: FreezeWatchMethod
   /** Names or ids as the user gave them. */
   inputs: string[]
   latest?: boolean

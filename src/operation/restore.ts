@@ -53,6 +53,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
   // The same measure as a checkpoint's: this process's CPU while podman runs (no watch here).
   const cpuStart = process.cpuUsage()
   const run = await runPrintStats('restore', args, {
+    deferToChild: true,
     signal: request.signal,
     stallMs: request.stallMs,
     timeoutMs: request.timeoutMs,

@@ -1,8 +1,6 @@
 import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {readArchive} from '../archive/read-archive.js'
-import {decodeStatsFile} from '../criu/stats-file.js'
 import {isPodmanStatsError} from '../errors.js'
 import {Operation} from '../podman/print-stats.js'
 
@@ -32,10 +30,17 @@ export async function readStatsFileOf(
       if (!info) return {warning: `--keep: ${file} is not there; only Podman's figures are recorded`}
       if (info.mtimeMs < startedAtMs - 1000)
         return {warning: `--keep: ${file} is older than this ${operation}, a leftover: not used`}
+      const {decodeStatsFile} = await import('../criu/stats-file.js')
       return {path: file, statistics: decodeStatsFile(await readFile(file), file).statistics}
     }
 
     if (where.archive && operation === 'checkpoint') {
+      // Loaded only here: the archive and protobuf readers cost ~150 ms of start-up on a 2-core VM,
+      // which a checkpoint without --keep or --export never needs.
+      const [{readArchive}, {decodeStatsFile}] = await Promise.all([
+        import('../archive/read-archive.js'),
+        import('../criu/stats-file.js'),
+      ])
       const contents = await readArchive(where.archive, where.archive, {until: 'stats-dump'})
       const bytes = contents.read['stats-dump']
       const source = `stats-dump in ${where.archive}`

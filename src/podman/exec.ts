@@ -1,4 +1,5 @@
 import {execa} from 'execa'
+import os from 'node:os'
 
 import {PodmanStatsError} from '../errors.js'
 import {processesOf, StallReport, watchForStall} from '../process/stall-watch.js'
@@ -8,6 +9,12 @@ import {monotonicNs} from '../time.js'
 export const PODMAN = 'podman'
 
 export interface RunOptions {
+  /**
+   * Lower this thread's scheduling priority (nice 19) while the child runs, and restore it after:
+   * what runs here meanwhile (the freeze watch's snapshot, the stall watch) then never takes a CPU
+   * from podman, runc or CRIU. Set after the child is spawned, so the child keeps its priority.
+   */
+  deferToChild?: boolean
   /** Forwarded to the child as SIGINT when aborted (Ctrl-C); the child is then waited for. */
   signal?: AbortSignal
   /**
@@ -71,6 +78,7 @@ export async function runProcess(
     stripFinalNewline: false,
     timeout: options.timeoutMs,
   })
+  const restorePriority = options.deferToChild ? lowerPriority() : undefined
   let interrupted = false
   const forward = () => {
     interrupted = true
@@ -110,6 +118,7 @@ export async function runProcess(
       timedOut: Boolean(result.timedOut),
     }
   } finally {
+    restorePriority?.()
     watch?.stop()
     stopping?.cancel()
     options.signal?.removeEventListener('abort', forward)
@@ -164,6 +173,24 @@ function stopStalled(child: ReturnType<typeof execa>): {cancel: () => void} {
     cancel() {
       for (const t of timers) clearTimeout(t)
     },
+  }
+}
+
+/** Nice 19 for this thread until the returned function is called; a no-op where it is refused. */
+function lowerPriority(): () => void {
+  const before = os.getPriority()
+  try {
+    os.setPriority(19)
+  } catch {
+    return () => {}
+  }
+
+  return () => {
+    try {
+      os.setPriority(before)
+    } catch {
+      // Raising it back needs CAP_SYS_NICE, which root has; without it the rest runs niced.
+    }
   }
 }
 

@@ -77,7 +77,12 @@ function snapshotTable(record: OperationRecord): string {
   if (record.cgroup.before) columns.push(['before', record.cgroup.before])
   const {frozen} = record.cgroup
   // Records made before the event watch have no method: they polled.
-  if (frozen?.caught) columns.push([`frozen, by ${frozen.method ?? 'poll'} (${frozen.freezerState})`, frozen.snapshot])
+  if (frozen?.caught) {
+    const seen =
+      frozen.method === 'tasks' ? `task ${frozen.taskState ?? '?'}, freezer ${frozen.freezerState}` : `by ${frozen.method ?? 'poll'}, ${frozen.freezerState}`
+    columns.push([`frozen (${seen})`, frozen.snapshot])
+  }
+
   if (record.cgroup.after) columns.push(['after', record.cgroup.after])
   const lines: string[] = []
   if (columns.length > 0) {

@@ -90,7 +90,7 @@ export type FrozenObservation =
   | {
       caught: false
       /** How the freezer was watched: inotify events, or polls where inotify was unavailable. Absent when it was not watched. */
-      method?: 'event' | 'poll'
+      method?: 'event' | 'poll' | 'tasks'
       /** Polls of the freezer file during the podman run: 0 when watched by event. */
       polls: number
       /** Why there is no snapshot, in words. */
@@ -98,7 +98,7 @@ export type FrozenObservation =
     }
   | {
       caught: true
-      /** poll only: µs between the last poll reading THAWED and the first reading the freeze: when it began is known to this much. */
+      /** poll and tasks: µs between the last poll that did not see the freeze and the first that did: when it began is known to this much. */
       detectionUncertaintyUs?: number
       /** The freezer read again right after the snapshot: THAWED means CRIU thawed the cgroup during the reading (the tasks stay stopped under ptrace). */
       freezerAfterRead?: 'FREEZING' | 'FROZEN' | 'THAWED'
@@ -107,13 +107,19 @@ export type FrozenObservation =
        * FROZEN, or (event only) THAWED: CRIU had already thawed the cgroup, its tasks held under ptrace.
        */
       freezerState: 'FREEZING' | 'FROZEN' | 'THAWED'
-      /** How the freeze was seen: an inotify event of the freezer file, or a poll where inotify was unavailable. Absent in records made before podman-stats watched by event: those polled. */
-      method?: 'event' | 'poll'
+      /**
+       * How the freeze was seen: tasks (the init task found held by a 10 ms poll of its state; the
+       * default, which leaves CRIU's timing alone), event (an inotify event of the freezer file),
+       * or poll (the freezer file read every ~0.15 ms). Absent in older records: those polled.
+       */
+      method?: 'event' | 'poll' | 'tasks'
       /** poll only: µs from the first to the last poll that read the freeze: a lower bound of how long the cgroup stayed frozen. */
       observedFrozenUs?: number
-      /** Polls of the freezer file: 0 when watched by event. */
+      /** Polls (of the freezer file, or of the task's state): 0 when watched by event. */
       polls: number
       snapshot: TimedSnapshot
+      /** tasks only: the init task's state when found held: t (stopped under ptrace) or D (frozen). */
+      taskState?: string
     }
 
 export interface CheckResult {

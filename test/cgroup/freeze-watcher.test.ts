@@ -147,7 +147,7 @@ describe('FreezeWatcher', () => {
     })
 
     it('catches the freeze of a checkpoint by event, while CRIU holds the tasks', async () => {
-      const {podmanEndNs, podmanStartNs, result} = await watchCheckpoint(name, target)
+      const {podmanEndNs, podmanStartNs, result} = await watchCheckpoint(name, target, {method: 'event'})
       assert.ok(result.caught, result.caught ? '' : result.reason)
       assert.equal(result.method, 'event')
       assert.equal(result.polls, 0)
@@ -161,6 +161,21 @@ describe('FreezeWatcher', () => {
       const {states} = result.snapshot.processes
       const held = states.uninterruptible + states.tracingStop
       assert.ok(held > 0 || result.state === 'FREEZING', `${JSON.stringify(states)} with the freezer ${result.state}`)
+    })
+
+    it("by default finds the tasks held with a 10 ms poll of a task's state, and reads the cgroup then", async () => {
+      const pid = Number(await podman('container', 'inspect', '--format', '{{.State.Pid}}', name))
+      const {podmanEndNs, podmanStartNs, result} = await watchCheckpoint(name, target, {pid})
+      assert.ok(result.caught, result.caught ? '' : result.reason)
+      assert.equal(result.method, 'tasks')
+      assert.equal(result.events, 0, 'no inotify watch')
+      assert.ok(result.taskState === 't' || result.taskState === 'D', `task state ${result.taskState}`)
+      assert.ok(result.firstSeenNs > podmanStartNs && result.firstSeenNs < podmanEndNs, 'seen while podman ran')
+      // Polls stop at the freeze: one every 10 ms from the watch's start, not through the whole run.
+      const pollsUntilSeen = Number(result.firstSeenNs - result.startedNs) / 10e6
+      assert.ok(result.polls >= 1 && result.polls <= pollsUntilSeen + 2, `${result.polls} polls in ${pollsUntilSeen} periods`)
+      const {states} = result.snapshot.processes
+      assert.ok(states.uninterruptible + states.tracingStop > 0, JSON.stringify(states))
     })
 
     it('polls instead when told to, and still catches the freeze', async () => {

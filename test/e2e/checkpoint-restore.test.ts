@@ -67,11 +67,13 @@ describe('checkpoint and restore', () => {
       assert.ok(record.criu.derived.pages_written_bytes! >= 64 * MIB)
       assert.ok(record.cgroup.before!.timing.relativeToPodmanStartUs < 0, 'before is taken before podman starts')
       assert.ok(record.cgroup.before!.processes.list.some((p) => p.comm === 'sleep' || p.comm === 'sh'))
-      // Seen by inotify, with no polling: read while CRIU held the tasks, the same processes, the same memory.
+      // Seen by the default task watch: read while CRIU held the tasks, the same processes, the same memory.
       const {frozen} = record.cgroup
       assert.ok(frozen?.caught, frozen?.caught === false ? frozen.reason : 'the freezer was watched')
-      assert.equal(frozen.method, 'event')
-      assert.equal(frozen.polls, 0)
+      assert.equal(frozen.method, 'tasks')
+      assert.ok(frozen.taskState === 't' || frozen.taskState === 'D', `task state ${frozen.taskState}`)
+      // A poll every 10 ms, stopped at the freeze: when it began is known to within about one period.
+      assert.ok(frozen.polls > 0 && frozen.detectionUncertaintyUs! < 30_000, `${frozen.detectionUncertaintyUs} µs`)
       assert.ok(frozen.snapshot.memory.usageBytes! >= 64 * MIB)
       assert.equal(frozen.snapshot.processes.list.length, record.cgroup.before!.processes.list.length)
       assert.ok(frozen.freezerAfterRead, 'the freezer was read again after the snapshot')
@@ -127,6 +129,15 @@ describe('checkpoint and restore', () => {
         ),
         'true',
       )
+    })
+
+    it('--freeze-watch event takes the frozen snapshot on the inotify event, with no poll', async () => {
+      const name = await startContainer(holdMemory(1))
+      const [record] = records(await runCli(['checkpoint', name, '--leave-running', '--freeze-watch', 'event', '--json']))
+      const {frozen} = record.cgroup
+      assert.ok(frozen?.caught, frozen?.caught === false ? frozen.reason : '')
+      assert.deepEqual([frozen.method, frozen.polls, frozen.taskState], ['event', 0, undefined])
+      assert.equal(await containerState(name), 'running')
     })
 
     it('--leave-running leaves the container running and thawed', async () => {

@@ -33,15 +33,23 @@ describe('renderRecord', () => {
     const frozen = checkpoint.cgroup.frozen!
     assert.ok(frozen.caught)
     // The fixture was recorded before the event watch: it polled, and says nothing of it.
-    assert.match(renderRecord(checkpoint), /│ cgroup\s+│\s+before │\s+frozen, by poll \(FROZEN\) │/)
+    assert.match(renderRecord(checkpoint), /│ cgroup\s+│\s+before │\s+frozen \(by poll, FROZEN\) │/)
     const watched: OperationRecord = {
       ...checkpoint,
       cgroup: {...checkpoint.cgroup, frozen: {...frozen, freezerState: 'THAWED', method: 'event', polls: 0}},
       phases: {...checkpoint.phases, observerCpuUs: 12_345},
     }
     const text = renderRecord(watched)
-    assert.match(text, /frozen, by event \(THAWED\) │/)
+    assert.match(text, /frozen \(by event, THAWED\) │/)
     assert.match(text, /│ podman-stats │ own CPU while podman ran\s+│\s+12\.3 ms │/)
+    const polled: OperationRecord = {
+      ...checkpoint,
+      cgroup: {
+        ...checkpoint.cgroup,
+        frozen: {...frozen, freezerState: 'THAWED', method: 'tasks', polls: 12, taskState: 't'},
+      },
+    }
+    assert.match(renderRecord(polled), /frozen \(task t, freezer THAWED\) │/)
   })
 
   it('shows the after snapshot of a restore, timed from podman exit', () => {
