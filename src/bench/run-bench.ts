@@ -95,7 +95,14 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
       // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design
       const outcome = await runCycle(
         step.configuration,
-        {archiveDir, container: plan.container, known, signal: control.signal, stallMs: plan.stallMs, timeoutMs: plan.timeoutMs},
+        {
+          archiveDir,
+          container: plan.container,
+          known,
+          signal: control.signal,
+          stallMs: plan.stallMs,
+          timeoutMs: plan.timeoutMs,
+        },
         step.iteration,
       ).catch((error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}))
       const line: BenchLine = {

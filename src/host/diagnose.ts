@@ -14,15 +14,7 @@ export interface Check {
   /** What to do, when the status is fail or warn. */
   fix?: string
   id:
-    | 'cgroup'
-    | 'checkpoint'
-    | 'criu'
-    | 'criu-check'
-    | 'podman'
-    | 'pre-checkpoint'
-    | 'privileges'
-    | 'runtime'
-    | 'ulimits'
+    'cgroup' | 'checkpoint' | 'criu' | 'criu-check' | 'podman' | 'pre-checkpoint' | 'privileges' | 'runtime' | 'ulimits'
   label: string
   status: CheckStatus
   /** The known trap this check recognized, if any. */
@@ -264,7 +256,10 @@ function checkpointCheck(probe: CheckpointProbe): Check {
     // The stall message's own advice to run doctor is no advice here.
     fix: probe.error?.suggestions.find((s) => !s.includes('doctor')),
     status: 'fail',
-    value: probe.outcome === 'stalled' ? `${failedStep} stalled` : `${failedStep} failed (${probe.error?.code ?? 'unknown'})`,
+    value:
+      probe.outcome === 'stalled'
+        ? `${failedStep} stalled`
+        : `${failedStep} failed (${probe.error?.code ?? 'unknown'})`,
   }
 }
 

@@ -37,7 +37,18 @@ export async function withThrowawayContainer<T>(
   const name = `podman-stats-${options.purpose}-${process.pid}-${Date.now().toString(36)}`
   try {
     const run = await runPodman(
-      ['run', '--detach', '--name', name, '--label', `io.podman-stats.${options.purpose}=true`, image, 'sh', '-c', options.script],
+      [
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--label',
+        `io.podman-stats.${options.purpose}=true`,
+        image,
+        'sh',
+        '-c',
+        options.script,
+      ],
       {signal: options.signal, timeoutMs: SETUP_TIMEOUT_MS},
     )
     if (run.exitCode !== 0) throw podmanFailure('podman run', run, SETUP_TIMEOUT_MS)

@@ -110,7 +110,14 @@ async function fingerprint(rootPid: number): Promise<Fingerprint> {
 
 async function logSizes(pid: number): Promise<string> {
   const logs = (await openPathsOf(pid)).filter((p) => p.endsWith('.log'))
-  const sizes = await Promise.all(logs.map((p) => stat(p).then((s) => s.size, () => -1)))
+  const sizes = await Promise.all(
+    logs.map((p) =>
+      stat(p).then(
+        (s) => s.size,
+        () => -1,
+      ),
+    ),
+  )
   return sizes.join(',')
 }
 

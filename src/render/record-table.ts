@@ -79,7 +79,9 @@ function snapshotTable(record: OperationRecord): string {
   // Records made before the event watch have no method: they polled.
   if (frozen?.caught) {
     const seen =
-      frozen.method === 'tasks' ? `task ${frozen.taskState ?? '?'}, freezer ${frozen.freezerState}` : `by ${frozen.method ?? 'poll'}, ${frozen.freezerState}`
+      frozen.method === 'tasks'
+        ? `task ${frozen.taskState ?? '?'}, freezer ${frozen.freezerState}`
+        : `by ${frozen.method ?? 'poll'}, ${frozen.freezerState}`
     columns.push([`frozen (${seen})`, frozen.snapshot])
   }
 

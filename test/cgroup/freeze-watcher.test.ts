@@ -173,7 +173,10 @@ describe('FreezeWatcher', () => {
       assert.ok(result.firstSeenNs > podmanStartNs && result.firstSeenNs < podmanEndNs, 'seen while podman ran')
       // Polls stop at the freeze: one every 10 ms from the watch's start, not through the whole run.
       const pollsUntilSeen = Number(result.firstSeenNs - result.startedNs) / 10e6
-      assert.ok(result.polls >= 1 && result.polls <= pollsUntilSeen + 2, `${result.polls} polls in ${pollsUntilSeen} periods`)
+      assert.ok(
+        result.polls >= 1 && result.polls <= pollsUntilSeen + 2,
+        `${result.polls} polls in ${pollsUntilSeen} periods`,
+      )
       const {states} = result.snapshot.processes
       assert.ok(states.uninterruptible + states.tracingStop > 0, JSON.stringify(states))
     })

@@ -133,7 +133,9 @@ describe('checkpoint and restore', () => {
 
     it('--freeze-watch event takes the frozen snapshot on the inotify event, with no poll', async () => {
       const name = await startContainer(holdMemory(1))
-      const [record] = records(await runCli(['checkpoint', name, '--leave-running', '--freeze-watch', 'event', '--json']))
+      const [record] = records(
+        await runCli(['checkpoint', name, '--leave-running', '--freeze-watch', 'event', '--json']),
+      )
       const {frozen} = record.cgroup
       assert.ok(frozen?.caught, frozen?.caught === false ? frozen.reason : '')
       assert.deepEqual([frozen.method, frozen.polls, frozen.taskState], ['event', 0, undefined])

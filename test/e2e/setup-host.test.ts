@@ -36,7 +36,10 @@ describe('scripts/setup-host.sh (real host)', () => {
     assert.equal(await criuVersion(INSTALLED), '4.1.1')
     const first = await execa('bash', [SETUP_HOST], {all: true, reject: false})
     assert.equal(first.exitCode, 0, String(first.all))
-    assert.match(String(first.all), /criu 4\.1\.1 at \/usr\/local\/sbin\/criu is older than 4\.2; building CRIU 4\.2\.1/)
+    assert.match(
+      String(first.all),
+      /criu 4\.1\.1 at \/usr\/local\/sbin\/criu is older than 4\.2; building CRIU 4\.2\.1/,
+    )
     assert.match(String(first.all), /criu 4\.2\.1 at \/usr\/local\/sbin\/criu: a real checkpoint and restore pass/)
     assert.equal(await criuVersion(INSTALLED), '4.2.1')
 

@@ -60,7 +60,10 @@ describe('stalls (a real CRIU stopped mid-dump)', () => {
     assert.equal((await runCli(['checkpoint', name])).exitCode, 0)
     const result = await runCli(['restore', name, ...STALL], stalled)
     assert.equal(result.exitCode, 14, String(result.stderr))
-    assert.match(String(result.stderr), /podman container restore stalled: nothing moved for 2 s; CRIU 4\.2\.1 was stuck/)
+    assert.match(
+      String(result.stderr),
+      /podman container restore stalled: nothing moved for 2 s; CRIU 4\.2\.1 was stuck/,
+    )
     assert.equal(await containerState(name), 'exited')
     const again = await runCli(['restore', name, '--json'])
     assert.equal(again.exitCode, 0, String(again.stderr))
@@ -117,7 +120,10 @@ describe('stalls (a real CRIU stopped mid-dump)', () => {
       fakes: ['podman-faults'],
     })
     assert.equal(result.exitCode, 14, String(result.stderr))
-    assert.match(String(result.stderr), /stalled: nothing moved for 2 s; no CRIU was running; podman alone waited\. podman-stats stopped podman/)
+    assert.match(
+      String(result.stderr),
+      /stalled: nothing moved for 2 s; no CRIU was running; podman alone waited\. podman-stats stopped podman/,
+    )
     assert.equal(await containerState(name), 'running')
   })
 

@@ -20,7 +20,9 @@ export async function containersLabelled(label: string): Promise<string[]> {
 
 /** Removes every container the tests, the demo or doctor's probe made. */
 export async function removeTestContainers(): Promise<void> {
-  const names = (await Promise.all([TEST_LABEL, DEMO_LABEL, PROBE_LABEL].map((label) => containersLabelled(label)))).flat()
+  const names = (
+    await Promise.all([TEST_LABEL, DEMO_LABEL, PROBE_LABEL].map((label) => containersLabelled(label)))
+  ).flat()
   if (names.length > 0) await execa('podman', ['rm', '--force', '--time', '0', ...names], {reject: false})
 }
 

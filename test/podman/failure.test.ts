@@ -136,12 +136,18 @@ describe('podman failures', () => {
         quietMs: 5000,
         traced: [],
       })
-      assert.match(error.message, /^podman container restore stalled: nothing moved for 5 s; no CRIU was running; runc S \(sleeping\) waited\./)
+      assert.match(
+        error.message,
+        /^podman container restore stalled: nothing moved for 5 s; no CRIU was running; runc S \(sleeping\) waited\./,
+      )
       assert.doesNotMatch(error.suggestions!.join(' '), /hardware breakpoints/)
     })
 
     it('takes precedence over the exit status podman gave after it was stopped', () => {
-      const error = podmanFailure('podman container checkpoint', result('Error: read unixpacket @->@: EOF', {stalled: stuck}))
+      const error = podmanFailure(
+        'podman container checkpoint',
+        result('Error: read unixpacket @->@: EOF', {stalled: stuck}),
+      )
       assert.equal(error.code, 'STALLED')
     })
   })
