@@ -9,10 +9,10 @@ import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {CHECKPOINT_FLAGS, podmanFlagArgs} from '../podman/flags.js'
 import {checkpointRefusal, ContainerInfo} from '../podman/inspect.js'
-import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
+import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../report/build-record.js'
 import {FrozenObservation, OperationRecord} from '../report/record.js'
-import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
   OperationRequest,
@@ -22,6 +22,7 @@ import {
   recordOf,
   recoverAfterFailure,
   requestOptions,
+  runObserved,
   startOperation,
   statsFilesOf,
 } from './common.js'
@@ -67,15 +68,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     podmanFlagArgs(CHECKPOINT_FLAGS, request.podmanFlags),
     prepared.map((p) => p.info.id),
   )
-  // What observing costs: this process's CPU (every thread) while podman runs.
-  const cpuStart = process.cpuUsage()
-  const run = await runPrintStats('checkpoint', args, {
-    deferToChild: true,
-    signal: request.signal,
-    stallMs: request.stallMs,
-    timeoutMs: request.timeoutMs,
-  })
-  const observerCpuUs = cpuMicrosecondsSince(cpuStart)
+  const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
   const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
   await Promise.all(
     prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),

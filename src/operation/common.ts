@@ -7,11 +7,11 @@ import {HostInfo, hostInfo} from '../host/host-info.js'
 import {PODMAN, runPodman} from '../podman/exec.js'
 import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/flags.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
-import {PrintStatsRun} from '../podman/print-stats-run.js'
+import {PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {buildRecord} from '../report/build-record.js'
 import {OperationRecord} from '../report/record.js'
-import {microsecondsBetween, monotonicNs} from '../time.js'
+import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
 import {readStatsFileOf, StatsFileReading} from './stats-file.js'
 
 export interface OperationRequest {
@@ -309,4 +309,24 @@ export async function statsFilesOf(
 async function staticDirOf(id: string): Promise<string | undefined> {
   const info = (await inspectContainers([id])).get(id)
   return info && !(info instanceof PodmanStatsError) ? info.staticDir : undefined
+}
+
+/**
+ * Runs podman for an operation, bounded by the request's stall limit and timeout, with this
+ * thread deferring to it, and measures what observing cost: this process's CPU (every thread)
+ * while podman runs.
+ */
+export async function runObserved(
+  operation: Operation,
+  args: readonly string[],
+  request: OperationRequest,
+): Promise<{observerCpuUs: number; run: PrintStatsRun}> {
+  const cpuStart = process.cpuUsage()
+  const run = await runPrintStats(operation, args, {
+    deferToChild: true,
+    signal: request.signal,
+    stallMs: request.stallMs,
+    timeoutMs: request.timeoutMs,
+  })
+  return {observerCpuUs: cpuMicrosecondsSince(cpuStart), run}
 }

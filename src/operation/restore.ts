@@ -4,10 +4,10 @@ import {CgroupTarget} from '../cgroup/types.js'
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
 import {podmanFlagArgs, RESTORE_FLAGS} from '../podman/flags.js'
 import {ContainerInfo, inspectContainers, restoreRefusal} from '../podman/inspect.js'
-import {printStatsArgs, PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
+import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../report/build-record.js'
 import {OperationRecord, TimedSnapshot} from '../report/record.js'
-import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
+import {microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
   OperationRequest,
@@ -17,6 +17,7 @@ import {
   recordOf,
   recoverAfterFailure,
   requestOptions,
+  runObserved,
   startOperation,
   statsFilesOf,
 } from './common.js'
@@ -50,15 +51,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     podmanFlagArgs(RESTORE_FLAGS, request.podmanFlags),
     ready.map((c) => c.id),
   )
-  // The same measure as a checkpoint's: this process's CPU while podman runs (no watch here).
-  const cpuStart = process.cpuUsage()
-  const run = await runPrintStats('restore', args, {
-    deferToChild: true,
-    signal: request.signal,
-    stallMs: request.stallMs,
-    timeoutMs: request.timeoutMs,
-  })
-  const observerCpuUs = cpuMicrosecondsSince(cpuStart)
+  const {observerCpuUs, run} = await runObserved('restore', args, request)
   const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
   const afterStart = monotonicNs()
   // From an archive, a caller that knows the container (a bench) spares the inspect of the copy.
