@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {Worker} from 'node:worker_threads'
 
 import {FreezerState} from './freezer.js'
@@ -41,7 +42,14 @@ type WorkerMessage = {loaded: true} | {polling: true} | {result: FreezePollResul
  */
 export const FREEZE_POLL_INTERVAL_MS = 0.05
 
-const WORKER_URL = new URL(`freeze-poller-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
+/**
+ * The worker's file: beside this module (tsc's output, the TypeScript sources), or, when this code
+ * is in a chunk of the command bundle (dist/cli/chunks), in the bundle's cgroup/ folder.
+ */
+const WORKER_URL = [
+  new URL(`freeze-poller-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+  new URL('../cgroup/freeze-poller-worker.js', import.meta.url),
+].find((url) => existsSync(url))!
 
 /** Threads between polls. Starting one costs ~40 ms; a harness running many cycles reuses them. */
 const idle: Worker[] = []

@@ -142,6 +142,17 @@ describe('checkpoint and restore', () => {
       assert.equal(await containerState(name), 'running')
     })
 
+    it('--freeze-watch poll starts its polling thread from the built CLI, and catches the freeze', async () => {
+      const name = await startContainer(holdMemory(1))
+      const [record] = records(
+        await runCli(['checkpoint', name, '--leave-running', '--freeze-watch', 'poll', '--json']),
+      )
+      const {frozen} = record.cgroup
+      assert.equal(frozen?.method, 'poll')
+      assert.ok(frozen.polls > 0, `${frozen.polls} polls`)
+      assert.ok(!record.warnings.some((w) => /could not be watched/.test(w)), record.warnings.join('; '))
+    })
+
     it('--leave-running leaves the container running and thawed', async () => {
       const name = await startContainer(holdMemory(4))
       const [record] = records(await runCli(['checkpoint', name, '--leave-running', '--keep', '--json']))
