@@ -57,6 +57,8 @@ async function timedOperation(
   const start = monotonicNs()
   const {failures} = await operation()
   const us = microsecondsBetween(start, monotonicNs())
+  // A Ctrl-C ends the command, not just the probe (probeCheckpoint passes it on).
+  if (failures[0]?.code === 'INTERRUPTED') throw failures[0]
   return {failure: failures.length > 0 ? failed(failures[0]) : undefined, us}
 }
 

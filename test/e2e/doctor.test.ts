@@ -1,9 +1,13 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
+import {mkdtemp, readFile} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 
 import {Check, Diagnosis} from '../../src/host/diagnose.js'
-import {json, runCli} from '../helpers/cli.js'
-import {removeTestContainers} from '../helpers/podman.js'
+import {json, RUN, runCli} from '../helpers/cli.js'
+import {fixturePath} from '../helpers/fixtures.js'
+import {containersLabelled, PROBE_LABEL, removeTestContainers, waitFor} from '../helpers/podman.js'
 
 function check(diagnosis: Diagnosis, id: Check['id']): Check {
   return diagnosis.checks.find((c) => c.id === id)!
@@ -50,6 +54,30 @@ describe('doctor', () => {
     const result = await runCli(['doctor', '--json', '--no-probe'])
     assert.equal(result.exitCode, 0, String(result.stderr))
     assert.equal(check(json<Diagnosis>(result), 'checkpoint'), undefined)
+  })
+
+  it('on Ctrl-C during the real checkpoint, exits 130 and leaves no probe container', async () => {
+    const marker = path.join(await mkdtemp(path.join(os.tmpdir(), 'podman-stats-doctor-')), 'marker')
+    // The fake podman (checkpoint only; everything else is real) waits for the SIGINT.
+    const child = execa(process.execPath, [RUN, 'doctor'], {
+      env: {
+        FAKE_PODMAN_FAULT: 'sigint',
+        FAKE_PODMAN_MARKER: marker,
+        PATH: `${fixturePath('fake-bin/podman-faults')}:${process.env.PATH}`,
+      },
+      reject: false,
+    })
+    const started = () =>
+      readFile(marker, 'utf8').then(
+        (t) => t.trim() === 'started',
+        () => false,
+      )
+    await waitFor(started, 'the probe to reach its checkpoint')
+    child.kill('SIGINT')
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.match(String(result.stderr), /podman container checkpoint was interrupted/)
+    assert.deepEqual(await containersLabelled(PROBE_LABEL), [])
   })
 
   describe('with injected faults', () => {
