@@ -27,8 +27,12 @@ export abstract class OperationCommand extends BaseCommand {
       {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
       {output},
     )
-    const text = renderRecords(result.records)
-    if (text && !this.jsonEnabled()) this.log(text)
+    // With --json oclif prints the records; the tables would be drawn for nothing (~20 ms).
+    if (!this.jsonEnabled()) {
+      const text = renderRecords(result.records)
+      if (text) this.log(text)
+    }
+
     this.reportFailures(result.failures)
     return result.records
   }

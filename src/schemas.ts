@@ -1,27 +1,12 @@
-import type {ErrorObject, ValidateFunction} from 'ajv'
+import type {ErrorObject} from 'ajv'
+
+import type {DocumentSchema} from './generated/validators.js'
 
 // Compiled from schemas/*.schema.json by scripts/build-validators.mjs (part of `npm run build`):
-// compiling at run time would cost every command ~250 ms.
-import * as validators from './generated/validators.js'
-
-/** The JSON Schemas in schemas/, one per document the tool reads or writes. */
-export type SchemaName =
-  'bench-line' | 'cgroup-snapshot' | 'inspect' | 'podman-checkpoint' | 'podman-restore' | 'record'
-
-const OPEN: Record<SchemaName, ValidateFunction> = {
-  'bench-line': validators.benchLine,
-  'cgroup-snapshot': validators.cgroupSnapshot,
-  inspect: validators.inspect,
-  'podman-checkpoint': validators.podmanCheckpoint,
-  'podman-restore': validators.podmanRestore,
-  record: validators.record,
-}
-
-/** Variants forbidding unknown properties, for documents other programs write. */
-const CLOSED: Partial<Record<SchemaName, ValidateFunction>> = {
-  'podman-checkpoint': validators.podmanCheckpointClosed,
-  'podman-restore': validators.podmanRestoreClosed,
-}
+// compiling at run time would cost every command ~250 ms. Callers name the schema as a property
+// of this namespace (`schemas.record`), so a command's bundle holds only the validators it uses.
+export * as schemas from './generated/validators.js'
+export type {DocumentSchema} from './generated/validators.js'
 
 export interface ValidationOutcome {
   /** Violations, each naming the field: "container_statistics[0].criu_statistics.pages_written must be integer". */
@@ -31,11 +16,10 @@ export interface ValidationOutcome {
 }
 
 /** Validates a document; with `reportUnknown`, also names the fields the schema does not describe. */
-export function validate(name: SchemaName, data: unknown, {reportUnknown = false} = {}): ValidationOutcome {
-  const open = OPEN[name]
+export function validate(schema: DocumentSchema, data: unknown, {reportUnknown = false} = {}): ValidationOutcome {
+  const {closed, open} = schema
   if (!open(data)) return {errors: describeErrors(open.errors ?? [], data), unknownFields: []}
-  const closed = reportUnknown ? CLOSED[name] : undefined
-  if (!closed || closed(data)) return {errors: [], unknownFields: []}
+  if (!reportUnknown || !closed || closed(data)) return {errors: [], unknownFields: []}
   const unknownFields = (closed.errors ?? [])
     .filter((e) => e.keyword === 'additionalProperties')
     .map((e) => fieldPath(e.instancePath, String((e.params as {additionalProperty: string}).additionalProperty)))

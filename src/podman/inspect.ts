@@ -1,6 +1,7 @@
 import {PodmanStatsError} from '../errors.js'
 import {RunOptions, runPodman} from './exec.js'
 import {podmanErrorLine} from './failure.js'
+import {inspectArgs, takePrefetchedInspect} from './prefetch.js'
 
 /** What the tool needs to know about a container before it checkpoints or restores it. */
 export interface ContainerInfo {
@@ -43,7 +44,8 @@ export async function inspectContainers(
   inputs: readonly string[],
   options: RunOptions = {},
 ): Promise<Map<string, ContainerInfo | PodmanStatsError>> {
-  const result = await runPodman(['container', 'inspect', '--format', 'json', ...inputs], options)
+  // bin/run.js may have asked already, while the command loaded (src/podman/prefetch.ts).
+  const result = (await takePrefetchedInspect(inputs)) ?? (await runPodman(inspectArgs(inputs), options))
   let documents: InspectDocument[] = []
   try {
     documents = result.stdout.trim() ? (JSON.parse(result.stdout) as InspectDocument[]) : []

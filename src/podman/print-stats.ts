@@ -1,5 +1,5 @@
 import {PodmanStatsError} from '../errors.js'
-import {SchemaName, validate} from '../schemas.js'
+import {DocumentSchema, schemas, validate} from '../schemas.js'
 
 export type Operation = 'checkpoint' | 'restore'
 
@@ -25,7 +25,7 @@ export interface PodmanPrintStats {
   unknownFields: string[]
 }
 
-const SCHEMA: Record<Operation, SchemaName> = {checkpoint: 'podman-checkpoint', restore: 'podman-restore'}
+const SCHEMA: Record<Operation, DocumentSchema> = {checkpoint: schemas.podmanCheckpoint, restore: schemas.podmanRestore}
 
 /**
  * Parses and validates Podman's --print-stats output. Malformed or truncated text is BAD_OUTPUT,
@@ -64,7 +64,7 @@ export function parsePrintStats(operation: Operation, stdout: string): PodmanPri
   if (errors.length > 0) {
     throw new PodmanStatsError(
       'SCHEMA_VIOLATION',
-      `podman ${operation} --print-stats output does not match ${SCHEMA[operation]}.schema.json: ${errors.join('; ')}`,
+      `podman ${operation} --print-stats output does not match ${SCHEMA[operation].name}.schema.json: ${errors.join('; ')}`,
       {
         suggestions: [
           'This Podman prints statistics in a shape this tool does not know; report it with the output of the podman command.',

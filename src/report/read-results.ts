@@ -4,7 +4,7 @@ import {createInterface} from 'node:readline'
 
 import {BenchLine, sampleOfLine} from '../bench/line.js'
 import {PodmanStatsError} from '../errors.js'
-import {validate} from '../schemas.js'
+import {schemas, validate} from '../schemas.js'
 import {metricsOfRecord} from './metrics.js'
 import {OperationRecord} from './record.js'
 import {Sample} from './summary.js'
@@ -72,7 +72,7 @@ function accept(results: Results, line: number, text: string): void {
 
   for (const item of Array.isArray(document) ? document : [document]) {
     const isBench = (item as {kind?: string})?.kind === 'bench-cycle'
-    const {errors} = validate(isBench ? 'bench-line' : 'record', item)
+    const {errors} = validate(isBench ? schemas.benchLine : schemas.record, item)
     if (errors.length > 0)
       results.problems.push({
         line,

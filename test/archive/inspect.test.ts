@@ -8,7 +8,7 @@ import {pack} from 'tar-stream'
 import {inspectArchiveBytes, inspectCheckpoint, inspectCheckpoints, Inspection} from '../../src/archive/inspect.js'
 import {CRIU_FIELDS} from '../../src/criu/fields.js'
 import {PodmanStatsError} from '../../src/errors.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 
 const ARCHIVES = {gzip: 'busybox-gzip.tar.gz', none: 'busybox-none.tar', zstd: 'busybox-zstd.tar.zst'} as const
@@ -16,7 +16,7 @@ const archive = (name: string) => fixturePath(`archives/${name}`)
 const DUMP_FIELDS = CRIU_FIELDS.filter((f) => f.operation === 'checkpoint')
 
 function assertValid(report: unknown): void {
-  assert.deepEqual(validate('inspect', report).errors, [])
+  assert.deepEqual(validate(schemas.inspect, report).errors, [])
 }
 
 async function failure(promise: Promise<unknown>, code: 'BAD_ARCHIVE' | 'BAD_STATS_FILE'): Promise<PodmanStatsError> {

@@ -3,7 +3,7 @@ import {readdir} from 'node:fs/promises'
 
 import type {InspectReport} from '../../src/archive/inspect.js'
 
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {tempDir} from '../helpers/temp.js'
@@ -48,7 +48,7 @@ describe('podman-stats inspect', () => {
     const result = await inspect([archive('busybox-none.tar'), archive('busybox-gzip.tar.gz'), '--json'])
     assert.equal(result.exitCode, 0, String(result.stderr))
     const report = json<InspectReport>(result)
-    assert.deepEqual(validate('inspect', report).errors, [])
+    assert.deepEqual(validate(schemas.inspect, report).errors, [])
     assert.deepEqual(
       report.results.map((r) => r.source.compression),
       ['none', 'gzip'],
@@ -86,7 +86,7 @@ describe('podman-stats inspect', () => {
     const result = await inspect([...inputs, '--json'])
     assert.equal(result.exitCode, 12)
     const report = json<InspectReport>(result)
-    assert.deepEqual(validate('inspect', report).errors, [])
+    assert.deepEqual(validate(schemas.inspect, report).errors, [])
     assert.deepEqual(
       report.results.map((r) => r.input),
       [inputs[1]],

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {BenchLine} from '../../src/bench/line.js'
 import {BenchResult} from '../../src/bench/run-bench.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {containerState, holdMemory, removeTestContainers, startContainer, waitFor} from '../helpers/podman.js'
 
@@ -46,7 +46,7 @@ describe('bench (real Podman and CRIU)', () => {
     const {cycles, failed, summary} = json<BenchResult>(result)
     assert.deepEqual([cycles, failed], [6, 0])
     const lines = await linesOf(output)
-    for (const line of lines) assert.deepEqual(validate('bench-line', line).errors, [], `line ${line.iteration}`)
+    for (const line of lines) assert.deepEqual(validate(schemas.benchLine, line).errors, [], `line ${line.iteration}`)
     // Warm-ups first, then A B A B A B.
     assert.deepEqual(
       lines.map((l) => `${l.warmup ? 'w ' : ''}${l.configuration.id}`),

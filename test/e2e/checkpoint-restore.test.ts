@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {OperationRecord} from '../../src/report/record.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {
   containerState,
@@ -23,7 +23,7 @@ const MIB = 1024 * 1024
 function records(result: Awaited<ReturnType<typeof runCli>>): OperationRecord[] {
   const list = json<OperationRecord[]>(result)
   for (const record of list)
-    assert.deepEqual(validate('record', record).errors, [], `record of ${record.container.input} is invalid`)
+    assert.deepEqual(validate(schemas.record, record).errors, [], `record of ${record.container.input} is invalid`)
   return list
 }
 

@@ -2,7 +2,7 @@ import {execa} from 'execa'
 import assert from 'node:assert/strict'
 
 import {DemoResult} from '../../src/demo/demo.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {containersLabelled, DEMO_LABEL, frozenCgroups, removeTestContainers} from '../helpers/podman.js'
 
@@ -13,7 +13,7 @@ describe('demo (real Podman and CRIU)', () => {
     const result = await runCli(['demo', '--json'])
     assert.equal(result.exitCode, 0, String(result.stderr))
     const {checkpoint, counter, restore} = json<DemoResult>(result)
-    for (const record of [checkpoint, restore]) assert.deepEqual(validate('record', record).errors, [])
+    for (const record of [checkpoint, restore]) assert.deepEqual(validate(schemas.record, record).errors, [])
     const dump = checkpoint.criu.statistics!
     // Podman's whole command contains the runtime's, which contains CRIU's frozen window.
     assert.ok(

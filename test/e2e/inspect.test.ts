@@ -5,7 +5,7 @@ import type {Inspection, InspectReport} from '../../src/archive/inspect.js'
 import type {OperationRecord} from '../../src/report/record.js'
 
 import {CRIU_FIELDS} from '../../src/criu/fields.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {holdMemory, podman, removeTestContainers, startContainer} from '../helpers/podman.js'
 import {tempDir} from '../helpers/temp.js'
@@ -17,7 +17,7 @@ async function inspect(input: string): Promise<Inspection> {
   const result = await runCli(['inspect', input, '--json'])
   assert.equal(result.exitCode, 0, String(result.stderr))
   const report = json<InspectReport>(result)
-  assert.deepEqual(validate('inspect', report).errors, [])
+  assert.deepEqual(validate(schemas.inspect, report).errors, [])
   assert.equal(report.results.length, 1)
   return report.results[0]
 }

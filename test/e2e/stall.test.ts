@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {Check, Diagnosis} from '../../src/host/diagnose.js'
 import {OperationRecord} from '../../src/report/record.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {
   containersLabelled,
@@ -45,7 +45,7 @@ describe('stalls (a real CRIU stopped mid-dump)', () => {
     )
     assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
     const [record] = json<OperationRecord[]>(result)
-    assert.deepEqual(validate('record', record).errors, [])
+    assert.deepEqual(validate(schemas.record, record).errors, [])
     assert.deepEqual([record.outcome, record.error?.code, record.error?.exitCode], ['stalled', 'STALLED', 14])
     assert.ok(record.warnings.includes('after the failure the container is running'), record.warnings.join('; '))
     assert.equal(await containerState(name), 'running')

@@ -18,7 +18,8 @@ function stallWithin(pid: number, limitMs: number, ms: number): Promise<StallRep
     const watch = watchForStall(pid, {limitMs, onStall: resolve})
     setTimeout(() => {
       watch.stop()
-      resolve()
+      // eslint-disable-next-line unicorn/no-useless-undefined -- the Promise type needs the argument
+      resolve(undefined)
     }, ms)
   })
 }

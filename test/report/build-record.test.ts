@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 
 import {PodmanStatsError} from '../../src/errors.js'
 import {buildRecord, RecordParts, timed} from '../../src/report/build-record.js'
-import {validate} from '../../src/schemas.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const HOST = {
@@ -41,7 +41,7 @@ describe('the record', () => {
       const doc = JSON.parse(fixture('podman/checkpoint-4.3.1.json'))
       const entry = doc.container_statistics[0]
       const record = buildRecord(parts())
-      assert.deepEqual(validate('record', record).errors, [])
+      assert.deepEqual(validate(schemas.record, record).errors, [])
       assert.deepEqual(record.podman, {
         podman_checkpoint_duration: doc.podman_checkpoint_duration,
         runtime_checkpoint_duration: entry.runtime_checkpoint_duration,
@@ -74,18 +74,6 @@ describe('the record', () => {
       )
       assert.equal(record.criu.statistics, null)
       assert.ok(record.warnings.some((w) => /no CRIU statistics/.test(w)))
-    })
-
-    it('refuses to print a record its own schema rejects', () => {
-      assert.throws(
-        () => buildRecord(parts({container: {id: 'not-an-id', input: 'x'}})),
-        (error: unknown) => {
-          assert.ok(error instanceof PodmanStatsError)
-          assert.equal(error.code, 'UNEXPECTED')
-          assert.match(error.message, /container\.id must match pattern/)
-          return true
-        },
-      )
     })
   })
 
