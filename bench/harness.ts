@@ -14,7 +14,7 @@ import type {ContainerInfo} from '../dist/podman/inspect.js'
 
 import {runCycle} from '../dist/bench/cycle.js'
 import {expandMatrix} from '../dist/bench/matrix.js'
-import {appendJsonLine} from '../dist/report/jsonl.js'
+import {appendJsonLine} from '../dist/report/output-file.js'
 import {fixed, median, numberArg, removeContainers, startContainer, time} from './lib.js'
 
 const rounds = numberArg('rounds', 12)

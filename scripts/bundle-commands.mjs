@@ -54,7 +54,12 @@ const result = await build({
   entryNames: '[dir]/[name]',
   // The polling fallback's worker thread is started from its own file, and bin/run.js starts
   // podman inspect from its own small one before oclif loads.
-  entryPoints: [...commands, 'dist/cgroup/freeze-poller-worker.js', 'dist/podman/prefetch.js'],
+  entryPoints: [
+    ...commands,
+    'dist/cgroup/freeze-poller-worker.js',
+    'dist/podman/prefetch.js',
+    'dist/process/interrupt.js',
+  ],
   format: 'esm',
   logLevel: 'warning',
   metafile: true,

@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 
 import {PodmanStatsError, toPodmanStatsError} from './errors.js'
+import {InterruptNotices} from './process/interrupt.js'
 import {renderFailure} from './render/failure.js'
 
 /**
@@ -11,6 +12,18 @@ export abstract class BaseCommand extends Command {
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     this.debug(error.stack)
     return super.catch(toPodmanStatsError(error) as Error & {exitCode?: number})
+  }
+
+  /** What a first and a second Ctrl-C do, said on stderr the moment they come. */
+  protected interruptNotices(): InterruptNotices {
+    return {
+      first: (name) =>
+        this.logToStderr(
+          `\n${name}: stopping. A podman checkpoint or restore already running is left to finish (stopping it would kill the container), then the container is put back as it was; ${name} again stops waiting.`,
+        ),
+      second: (name) =>
+        this.logToStderr(`\n${name}: no longer waiting for podman; it finishes by itself, in its own process group.`),
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ export abstract class OperationCommand extends BaseCommand {
     const result = await runOperation(
       operation,
       {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
-      {output},
+      {notices: this.interruptNotices(), output},
     )
     // With --json oclif prints the records; the tables would be drawn for nothing (~20 ms).
     if (!this.jsonEnabled()) {

@@ -1,7 +1,7 @@
 import {stat, unlink} from 'node:fs/promises'
 import path from 'node:path'
 
-import {PodmanStatsError} from '../errors.js'
+import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
@@ -11,12 +11,13 @@ import {OperationRecord} from '../report/record.js'
 import {Configuration} from './matrix.js'
 
 export interface CycleContext {
+  /** A second Ctrl-C: stop waiting for the podman call in flight (src/process/interrupt.ts). */
+  abandon?: AbortSignal
   archiveDir: string
   /** The container as the user named it. */
   container: string
   /** What the previous cycle learnt of the container; each operation then skips `podman inspect`. */
   known?: ContainerInfo
-  signal?: AbortSignal
   stallMs?: number
   timeoutMs?: number
 }
@@ -26,6 +27,8 @@ export interface CycleOutcome {
   checkpoint?: OperationRecord
   cycleUs?: number
   error?: PodmanStatsError
+  /** The archive of a cycle whose --import failed after the source was removed: the only checkpoint. */
+  keptArchive?: string
   known?: ContainerInfo
   restore?: OperationRecord
 }
@@ -52,7 +55,8 @@ export async function runCycle(
     export: archive,
     'leave-running': options['leave-running'],
   }
-  const run = {signal: context.signal, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
+  // No abort signal: a cycle that has started is completed, so that the container ends running.
+  const run = {abandon: context.abandon, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
 
   const checkpoint = await checkpointContainers({
     containers: context.known ? [context.known] : undefined,
@@ -64,10 +68,17 @@ export async function runCycle(
   if (checkpoint.failures.length > 0) return {checkpoint: checkpointRecord, error: checkpoint.failures[0]}
   const known = knownFrom(checkpointRecord, context.container)
 
+  // The archive is the only checkpoint once the source is removed: it is deleted only when the
+  // source was never removed (a copy restored beside it) or the restore succeeded.
+  let archiveNeeded = false
   try {
     const copy = options['leave-running'] ? `${known.name}-bench-restored` : undefined
     // The source is gone in a migration: its name and id are free for the imported copy.
-    if (archive && !copy) await podmanOrFail(['rm', known.id])
+    if (archive && !copy) {
+      await podmanOrFail(['rm', known.id])
+      archiveNeeded = true
+    }
+
     const restore = archive
       ? await restoreContainers({
           containers: copy ? undefined : [known],
@@ -82,9 +93,20 @@ export async function runCycle(
           ...run,
         })
     const restoreRecord = restore.records[0]
-    if (copy) await runPodman(['rm', '--force', '--time', '0', copy])
-    if (restore.failures.length > 0)
-      return {checkpoint: checkpointRecord, error: restore.failures[0], restore: restoreRecord}
+    if (restore.failures.length > 0) {
+      const error = archiveNeeded ? keptArchiveError(restore.failures[0], archive!) : restore.failures[0]
+      return {
+        checkpoint: checkpointRecord,
+        error,
+        keptArchive: archiveNeeded ? archive : undefined,
+        restore: restoreRecord,
+      }
+    }
+
+    archiveNeeded = false
+    // Only the copy this cycle restored, by its id: a container that had the name before is not ours.
+    if (copy && restoreRecord.container.id)
+      await runPodman(['rm', '--force', '--time', '0', restoreRecord.container.id])
     return {
       archiveBytes: archive ? (await stat(archive)).size : undefined,
       checkpoint: checkpointRecord,
@@ -92,18 +114,47 @@ export async function runCycle(
       known: copy ? known : knownFrom(restoreRecord, context.container),
       restore: restoreRecord,
     }
+  } catch (error) {
+    throw archiveNeeded ? keptArchiveError(toPodmanStatsError(error) as PodmanStatsError, archive!) : error
   } finally {
-    if (archive) await unlink(archive).catch(() => {})
+    if (archive && !archiveNeeded) await unlink(archive).catch(() => {})
   }
+}
+
+/** A failure after the source was removed: the archive, now the only checkpoint, is kept and named. */
+function keptArchiveError(error: PodmanStatsError, archive: string): PodmanStatsError {
+  return new PodmanStatsError(error.code, `${error.message}; the checkpoint is kept in ${archive}`, {
+    stderr: error.stderr,
+    suggestions: [`Restore the container from it: podman container restore --import ${archive}`],
+  })
 }
 
 /**
  * After a failed cycle: brings the container back to running if it can (restoring an in-place
- * checkpoint, untimed), so the bench can go on; throws when it cannot.
+ * checkpoint, or the archive a failed --import left, untimed), so the bench can go on; throws
+ * when it cannot, naming what holds the checkpoint.
  */
-export async function recoverContainer(container: string): Promise<void> {
+export async function recoverContainer(container: string, keptArchive?: string): Promise<void> {
   const info = (await inspectContainers([container])).get(container)
   if (!info || info instanceof PodmanStatsError) {
+    if (keptArchive) {
+      const back = await runPodman(['container', 'restore', '--import', keptArchive], {timeoutMs: 0})
+      if (back.exitCode === 0) {
+        await unlink(keptArchive).catch(() => {})
+        return
+      }
+
+      throw new PodmanStatsError(
+        'CONTAINER_STATE',
+        `after a failed cycle the container "${container}" is gone and could not be restored from its archive: ${back.stderr.trim()}; the checkpoint is kept in ${keptArchive}`,
+        {
+          suggestions: [
+            `Restore it with: podman container restore --import ${keptArchive}; then resume with --resume.`,
+          ],
+        },
+      )
+    }
+
     throw new PodmanStatsError('CONTAINER_NOT_FOUND', `after a failed cycle the container "${container}" is gone`, {
       suggestions: ['Start it again and resume with --resume.'],
     })

@@ -1,15 +1,15 @@
 import {randomUUID} from 'node:crypto'
-import {access, mkdtemp, rm} from 'node:fs/promises'
+import {access, mkdtemp, rmdir} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {ContainerInfo, inspectContainers} from '../podman/inspect.js'
 import {withoutUndefined} from '../report/build-record.js'
-import {appendJsonLine} from '../report/jsonl.js'
+import {appendJsonLine, checkAppendable} from '../report/output-file.js'
 import {readResults} from '../report/read-results.js'
 import {summarize, Summary} from '../report/summary.js'
-import {recoverContainer, runCycle} from './cycle.js'
+import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
 import {BenchLine, lineOptions, sampleOfLine} from './line.js'
 import {Configuration} from './matrix.js'
 
@@ -36,10 +36,10 @@ export interface BenchProgress {
 }
 
 export interface BenchControl {
+  /** Aborted by a second Ctrl-C: stop waiting for the podman call in flight, which goes on by itself. */
+  abandon?: AbortSignal
   onProgress?: (progress: BenchProgress) => void
-  /** Aborted by a second Ctrl-C: the running podman gets SIGINT. */
-  signal?: AbortSignal
-  /** Set by a first Ctrl-C: no new cycle starts. */
+  /** Set by a first Ctrl-C: the cycle in flight completes, no new one starts. */
   stopRequested: () => boolean
 }
 
@@ -69,10 +69,11 @@ interface Step {
 export async function runBench(plan: BenchPlan, control: BenchControl): Promise<BenchResult> {
   const runId = randomUUID()
   const done = plan.resume ? await completedCycles(plan.output) : new Map<string, number>()
+  await checkAppendable(plan.output)
   const steps = planSteps(plan, done)
   const total = steps.length
-  const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-bench-'))
   await ensureRunning(plan.container)
+  const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-bench-'))
   let known: ContainerInfo | undefined
   let cycles = 0
   let failed = 0
@@ -96,59 +97,70 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
       const outcome = await runCycle(
         step.configuration,
         {
+          abandon: control.abandon,
           archiveDir,
           container: plan.container,
           known,
-          signal: control.signal,
           stallMs: plan.stallMs,
           timeoutMs: plan.timeoutMs,
         },
         step.iteration,
-      ).catch((error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}))
-      const line: BenchLine = {
-        archiveBytes: 'archiveBytes' in outcome ? outcome.archiveBytes : undefined,
-        benchVersion: 1,
-        checkpoint: 'checkpoint' in outcome ? outcome.checkpoint : undefined,
-        configuration: {id: step.configuration.id, options: lineOptions(step.configuration)},
-        container: plan.container,
-        cycleUs: 'cycleUs' in outcome ? outcome.cycleUs : undefined,
-        error: outcome.error
-          ? {code: outcome.error.code, exitCode: outcome.error.exitCode, message: outcome.error.message}
-          : undefined,
-        iteration: step.iteration,
-        kind: 'bench-cycle',
-        outcome: outcome.error ? (outcome.error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok',
-        restore: 'restore' in outcome ? outcome.restore : undefined,
-        runId,
-        startedAt,
-        warmup: step.warmup,
-      }
+      ).catch((error: unknown): CycleOutcome => ({error: toPodmanStatsError(error) as PodmanStatsError}))
+      const line = lineOf(step, outcome, {container: plan.container, runId, startedAt})
       // eslint-disable-next-line no-await-in-loop -- written before the next cycle starts
       await appendJsonLine(plan.output, withoutUndefined(line))
       if (!step.warmup) cycles++
       control.onProgress?.({configuration: step.configuration.id, done: index + 1, line, total})
-      if (outcome.error) {
-        if (!step.warmup) failed++
-        if (outcome.error.code === 'INTERRUPTED' || plan.failFast) {
-          stopped = outcome.error
-          // Interrupted mid-cycle: the container is left running if it can be.
-          // eslint-disable-next-line no-await-in-loop -- once, before leaving
-          await recoverContainer(plan.container).catch(() => {})
-          break
-        }
-
+      known = outcome.error ? undefined : outcome.known
+      if (!outcome.error) continue
+      if (!step.warmup) failed++
+      const leaving = outcome.error.code === 'INTERRUPTED' || plan.failFast
+      if (!leaving) {
         // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
-        await recoverContainer(plan.container)
-        known = undefined
-      } else known = 'known' in outcome ? outcome.known : undefined
+        await recoverContainer(plan.container, outcome.keptArchive)
+        continue
+      }
+
+      stopped = outcome.error
+      // Interrupted mid-cycle: the container is left running if it can be, unless podman was
+      // left working on it (a second Ctrl-C), when anything done to it now would collide.
+      // eslint-disable-next-line no-await-in-loop -- once, before leaving
+      if (!control.abandon?.aborted) await recoverContainer(plan.container, outcome.keptArchive).catch(() => {})
+      break
     }
   } finally {
-    await rm(archiveDir, {force: true, recursive: true})
+    // Empty unless a failed import left its archive, the only checkpoint, which must stay.
+    await rmdir(archiveDir).catch(() => {})
   }
 
   const results = await readResults(plan.output)
   const samples = results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l))
   return {cycles, failed, output: plan.output, runId, stopped, summary: summarize(samples, plan.configurations[0]?.id)}
+}
+
+/** The JSON Lines entry of one cycle, failed or not. */
+function lineOf(
+  step: Step,
+  outcome: CycleOutcome,
+  run: {container: string; runId: string; startedAt: string},
+): BenchLine {
+  const {error} = outcome
+  return {
+    archiveBytes: outcome.archiveBytes,
+    benchVersion: 1,
+    checkpoint: outcome.checkpoint,
+    configuration: {id: step.configuration.id, options: lineOptions(step.configuration)},
+    container: run.container,
+    cycleUs: outcome.cycleUs,
+    error: error ? {code: error.code, exitCode: error.exitCode, message: error.message} : undefined,
+    iteration: step.iteration,
+    kind: 'bench-cycle',
+    outcome: error ? (error.code === 'INTERRUPTED' ? 'interrupted' : 'failed') : 'ok',
+    restore: outcome.restore,
+    runId: run.runId,
+    startedAt: run.startedAt,
+    warmup: step.warmup,
+  }
 }
 
 /** Warm-ups first, then iteration by iteration each configuration in turn, minus what is done. */

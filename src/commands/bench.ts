@@ -5,14 +5,14 @@ import {BaseCommand} from '../base-command.js'
 import {expandMatrix, parseSwitchList} from '../bench/matrix.js'
 import {BenchResult, runBench} from '../bench/run-bench.js'
 import {runFlags} from '../flags.js'
-import {withGracefulStop} from '../process/interrupt.js'
+import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 
 export default class Bench extends BaseCommand {
   static args = {container: Args.string({description: 'a running container', required: true})}
   static description = `Checkpoint and restore a container many times, over a matrix of Podman's flags, and summarize.
 
-Each cycle is a checkpoint and a restore (through an exported archive restored with --import when exporting), recorded with both full records and appended to --output as JSON Lines the moment it ends. Configurations are interleaved (A B C A B C …) so that drift in the machine favours none. Ctrl-C stops after the current cycle and leaves the container running; a second Ctrl-C interrupts podman. --resume continues a file. At the end: per configuration and field n, min, median, mean, p95, max, standard deviation, and each median against the first configuration's.`
+Each cycle is a checkpoint and a restore (through an exported archive restored with --import when exporting), recorded with both full records and appended to --output as JSON Lines the moment it ends. Configurations are interleaved (A B C A B C …) so that drift in the machine favours none. Ctrl-C (or SIGTERM, SIGHUP) stops after the current cycle, which completes with the container running; a second one stops waiting for podman, which finishes by itself. A failed --import keeps its archive and names it. --resume continues a file. At the end: per configuration and field n, min, median, mean, p95, max, standard deviation, and each median against the first configuration's.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,gzip,zstd --output web.jsonl',
@@ -75,8 +75,8 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             cliProgress.Presets.shades_classic,
           )
         : undefined
-    const result = await withGracefulStop(
-      (control) =>
+    const result = await withInterrupts(
+      ({abandon, signal}) =>
         runBench(
           {
             configurations,
@@ -90,15 +90,23 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             warmup: flags.warmup,
           },
           {
-            ...control,
+            abandon,
             onProgress({configuration, done, total}) {
               if (!bar) return
               if (done === 0) bar.start(total, 0, {configuration})
               else bar.update(done, {configuration})
             },
+            stopRequested: () => signal.aborted,
           },
         ),
-      () => this.logToStderr('\nstopping after the current cycle; Ctrl-C again interrupts podman'),
+      {
+        first: (name) =>
+          this.logToStderr(
+            `\n${name}: stopping after the current cycle, which completes with the container running; ${name} again stops waiting.`,
+          ),
+        second: (name) =>
+          this.logToStderr(`\n${name}: no longer waiting for podman; it finishes by itself, in its own process group.`),
+      },
     ).finally(() => bar?.stop())
     if (!this.jsonEnabled()) {
       this.log(renderSummaryTable(result.summary))

@@ -19,13 +19,16 @@ Starts a container from the local busybox image (built by scripts/setup-host.sh,
 
   async run(): Promise<DemoResult> {
     const {flags} = await this.parse(Demo)
-    const result = await withInterrupts((signal) =>
-      runDemo({
-        image: flags.image,
-        onStep: (message) => this.logToStderr(`demo: ${message}`),
-        signal,
-        stallMs: flags['stall-timeout'] * 1000,
-      }),
+    const result = await withInterrupts(
+      ({abandon, signal}) =>
+        runDemo({
+          abandon,
+          image: flags.image,
+          onStep: (message) => this.logToStderr(`demo: ${message}`),
+          signal,
+          stallMs: flags['stall-timeout'] * 1000,
+        }),
+      this.interruptNotices(),
     )
     if (!this.jsonEnabled()) this.log(renderDemo(result))
     return result

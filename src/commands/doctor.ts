@@ -37,8 +37,10 @@ Looks at Podman (version, local or remote), the OCI runtime, CRIU (version, 'cri
     // A probe needs a Podman to run it; without one the checks above already fail.
     const checkpoint =
       flags.probe && facts.podman.found
-        ? await withInterrupts((signal) =>
-            probeCheckpoint({signal, stallMs: flags['stall-timeout'] * 1000, timeoutMs: PROBE_TIMEOUT_MS}),
+        ? await withInterrupts(
+            ({abandon, signal}) =>
+              probeCheckpoint({abandon, signal, stallMs: flags['stall-timeout'] * 1000, timeoutMs: PROBE_TIMEOUT_MS}),
+            this.interruptNotices(),
           )
         : undefined
     const diagnosis = diagnose({...facts, checkpoint})

@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {writeFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
 import {renderChartsSvg} from '../render/charts.js'
@@ -12,6 +11,7 @@ import {
   renderSummaryTable,
   summaryRows,
 } from '../render/summary.js'
+import {checkReportTargets, writeFileReplacing} from '../report/output-file.js'
 import {buildReport, Report} from '../report/report.js'
 
 export default class ReportCommand extends BaseCommand {
@@ -36,6 +36,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     compare: Flags.boolean({
       description: 'two files side by side: each configuration they share, median against median',
     }),
+    force: Flags.boolean({description: 'replace the --svg and --html files if they exist (never an input)'}),
     format: Flags.option({
       default: 'table',
       description: 'how to print the summary',
@@ -53,13 +54,16 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
 
   async run(): Promise<Report> {
     const {argv, flags} = await this.parse(ReportCommand)
+    // Before the work: no input written over, nothing replaced without --force, no link followed.
+    const targets = [flags.svg, flags.html].filter((t): t is string => t !== undefined)
+    await checkReportTargets(targets, {force: flags.force, inputs: argv as string[]})
     const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     for (const problem of report.problems)
       process.stderr.write(`warning: ${problem.file}:${problem.line}: ${problem.message}\n`)
-    if (flags.svg) await writeFile(flags.svg, await renderChartsSvg(report.samples, report.summary))
+    if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))
     if (flags.html)
-      await writeFile(
+      await writeFileReplacing(
         flags.html,
         await renderHtml({
           samples: report.samples,

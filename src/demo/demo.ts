@@ -29,6 +29,8 @@ export interface DemoResult {
 }
 
 export interface DemoOptions {
+  /** A second Ctrl-C: stop waiting for podman (src/process/interrupt.ts). */
+  abandon?: AbortSignal
   image?: string
   onStep?: (message: string) => void
   signal?: AbortSignal
@@ -51,6 +53,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     async (name) => {
       await waitForCounter(name, options.signal)
       const request: OperationRequest = {
+        abandon: options.abandon,
         inputs: [name],
         podmanFlags: {},
         signal: options.signal,

@@ -13,6 +13,7 @@ export interface CheckpointProbe {
 }
 
 export interface CheckpointProbeOptions {
+  abandon?: AbortSignal
   image?: string
   signal?: AbortSignal
   /** Nothing moving for this long is a stall (CRIU stopped, container left running). */

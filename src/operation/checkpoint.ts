@@ -15,12 +15,14 @@ import {FrozenObservation, OperationRecord} from '../report/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
+  interruptedDuring,
   OperationRequest,
   OperationResult,
   partition,
   RecordContext,
   recordOf,
   recoverAfterFailure,
+  recoverAfterInterrupt,
   requestOptions,
   runObserved,
   startOperation,
@@ -70,12 +72,23 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   )
   const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
   const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
-  await Promise.all(
-    prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
-  )
+  // A podman left working (a second Ctrl-C) is not raced: its cgroup and container stay its own.
+  if (!run.process.abandoned) {
+    await Promise.all(
+      prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
+    )
+  }
 
   const succeeded = prepared.filter((p) => run.stats?.containers?.some((e) => e.Id === p.info.id)).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
+  // A Ctrl-C while podman checkpointed: each container it completed is restored again (after its
+  // statistics file was read), unless --leave-running left it running.
+  const interrupted = interruptedDuring(run, request)
+    ? await recoverAfterInterrupt('checkpoint', succeeded, {
+        abandon: request.abandon,
+        leaveRunning: Boolean(request.podmanFlags['leave-running']),
+      })
+    : new Map<string, PodmanStatsError>()
   const phases = {
     observerCpuUs,
     parseUs: run.parseUs,
@@ -89,6 +102,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
       args,
       batch: prepared.length,
       host,
+      interrupted: interrupted.get(p.info.id),
       options,
       phases,
       started,
@@ -105,9 +119,11 @@ function checkpointRecord(
   p: Prepared,
   watched: FreezeWatchResult | undefined,
   run: PrintStatsRun,
-  context: RecordContext,
+  context: RecordContext & {interrupted?: PodmanStatsError},
 ): {error?: PodmanStatsError; record: OperationRecord} {
-  const {entry, error} = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
+  const found = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
+  const {entry} = found
+  const error = context.interrupted ?? found.error
   const clock: OperationClock = {
     freezeNs: watched?.caught ? watched.firstSeenNs : undefined,
     podmanEndNs: run.process.endedNs,

@@ -15,6 +15,11 @@ import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js
 import {readStatsFileOf, StatsFileReading} from './stats-file.js'
 
 export interface OperationRequest {
+  /**
+   * Aborted at a second Ctrl-C: stop waiting for the podman call in flight, which goes on in
+   * its own process group; the records say what state to check (src/process/interrupt.ts).
+   */
+  abandon?: AbortSignal
   /** Every running container (checkpoint) or every one holding a checkpoint (restore). */
   all?: boolean
   /**
@@ -29,7 +34,11 @@ export interface OperationRequest {
   latest?: boolean
   /** Podman's own flags by Podman's names (src/podman/flags.ts). */
   podmanFlags: PodmanFlagValues
-  /** Aborting forwards SIGINT to podman and waits for it. */
+  /**
+   * Aborted at the first Ctrl-C: start nothing new. The lookup (inspect, ps) is cancelled; a
+   * checkpoint or restore already running is waited for, then the container is put back as it
+   * was found (recoverAfterInterrupt).
+   */
   signal?: AbortSignal
   /** Stop podman when nothing in its process tree moves for this long (0: never). */
   stallMs?: number
@@ -123,7 +132,24 @@ export async function partition(
 ): Promise<Partitioned> {
   const result: Partitioned = {failures: [], ready: [...(request.containers ?? [])], records: []}
   if (request.containers) return result
-  for (const [input, resolved] of await resolveSelection(operation, request)) {
+  const selection = await resolveSelection(operation, request)
+  // A Ctrl-C during the lookup (the inspect was cancelled): nothing was done to any container.
+  if (request.signal?.aborted) {
+    const error = new PodmanStatsError(
+      'INTERRUPTED',
+      `interrupted while looking up the containers, before podman container ${operation}: nothing was done to them`,
+    )
+    if (request.inputs.length === 0) throw error
+    for (const input of request.inputs) {
+      result.failures.push(error)
+      // eslint-disable-next-line no-await-in-loop -- records keep the order of the inputs
+      result.records.push(await context.started.failedRecord(operation, {error, input, options: context.options}))
+    }
+
+    return result
+  }
+
+  for (const [input, resolved] of selection) {
     const info = resolved instanceof PodmanStatsError ? undefined : resolved
     const refusal = info ? refusalOf(info) : (resolved as PodmanStatsError)
     if (refusal) {
@@ -321,12 +347,90 @@ export async function runObserved(
   args: readonly string[],
   request: OperationRequest,
 ): Promise<{observerCpuUs: number; run: PrintStatsRun}> {
+  if (request.signal?.aborted) return {observerCpuUs: 0, run: notStarted(operation, args)}
   const cpuStart = process.cpuUsage()
+  // No abort signal: a Ctrl-C must not reach podman, which would kill the container.
   const run = await runPrintStats(operation, args, {
+    abandon: request.abandon,
     deferToChild: true,
-    signal: request.signal,
     stallMs: request.stallMs,
     timeoutMs: request.timeoutMs,
   })
   return {observerCpuUs: cpuMicrosecondsSince(cpuStart), run}
+}
+
+/**
+ * Whether a first Ctrl-C came while podman ran and podman was waited for: then what it completed
+ * is put back as it was found (recoverAfterInterrupt).
+ */
+export function interruptedDuring(run: PrintStatsRun, request: OperationRequest): boolean {
+  return Boolean(request.signal?.aborted && !run.process.abandoned && run.process.exitCode !== undefined)
+}
+
+/** The run that was never started because a Ctrl-C came first: nothing was done to the container. */
+function notStarted(operation: Operation, args: readonly string[]): PrintStatsRun {
+  const now = monotonicNs()
+  return {
+    failure: new PodmanStatsError(
+      'INTERRUPTED',
+      `interrupted before podman container ${operation} started; the container was not touched`,
+    ),
+    parseUs: 0,
+    process: {
+      args,
+      endedNs: now,
+      interrupted: true,
+      notFound: false,
+      startedNs: now,
+      stderr: '',
+      stdout: '',
+      timedOut: false,
+    },
+  }
+}
+
+/**
+ * After a Ctrl-C that came while podman worked and which podman was left to finish: puts each
+ * container podman completed back as it was found. A checkpointed container (not
+ * --leave-running) is restored again, from its own checkpoint (for an export, the archive is
+ * kept as well); a restored one stays restored. Returns, per container id, the error its record
+ * carries: INTERRUPTED, saying what was done and the state the container is in now.
+ */
+export async function recoverAfterInterrupt(
+  operation: Operation,
+  completed: ContainerInfo[],
+  options: {abandon?: AbortSignal; leaveRunning: boolean},
+): Promise<Map<string, PodmanStatsError>> {
+  const errors = new Map<string, PodmanStatsError>()
+  for (const info of completed) {
+    const label = `container ${info.name}`
+    if (operation === 'restore' || options.leaveRunning) {
+      errors.set(
+        info.id,
+        new PodmanStatsError(
+          'INTERRUPTED',
+          `interrupted during the ${operation}, which completed: ${label} is running (${operation === 'restore' ? 'restored' : 'left running'})`,
+        ),
+      )
+      continue
+    }
+
+    // eslint-disable-next-line no-await-in-loop -- one restore at a time, as a user would run them
+    const back = await runPodman(['container', 'restore', info.id], {abandon: options.abandon, timeoutMs: 0})
+    errors.set(
+      info.id,
+      back.exitCode === 0
+        ? new PodmanStatsError(
+            'INTERRUPTED',
+            `interrupted during the checkpoint, which completed; podman-stats restored ${label}: it is running again`,
+          )
+        : new PodmanStatsError(
+            'INTERRUPTED',
+            `interrupted during the checkpoint, which completed; ${label} is checkpointed${back.abandoned ? '' : ` and could not be restored: ${back.stderr.trim()}`}`,
+            {suggestions: [`Restore it with: podman container restore ${info.name}`]},
+          ),
+    )
+  }
+
+  return errors
 }

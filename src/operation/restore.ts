@@ -10,12 +10,14 @@ import {OperationRecord, TimedSnapshot} from '../report/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {
   entryOf,
+  interruptedDuring,
   OperationRequest,
   OperationResult,
   partition,
   RecordContext,
   recordOf,
   recoverAfterFailure,
+  recoverAfterInterrupt,
   requestOptions,
   runObserved,
   startOperation,
@@ -81,10 +83,17 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     statsFiles: statsFiles.readings,
   }
 
+  // A Ctrl-C while podman restored: what it restored stays restored; the records say so.
+  const interrupted = interruptedDuring(run, request)
+    ? await recoverAfterInterrupt('restore', restoredInfos, {leaveRunning: false})
+    : new Map<string, PodmanStatsError>()
   const subjects = subjectsOf(archive, ready, run, restored)
   for (const subject of subjects) {
     // eslint-disable-next-line no-await-in-loop -- records keep the order of the containers
-    const {error, record} = await restoreRecord(subject, restored.get(subject.id), run, context)
+    const {error, record} = await restoreRecord(subject, restored.get(subject.id), run, {
+      ...context,
+      interrupted: interrupted.get(subject.id),
+    })
     if (error) failures.push(error)
     records.push(record)
   }
@@ -161,11 +170,15 @@ async function restoreRecord(
   subject: Subject,
   restored: Restored | undefined,
   run: PrintStatsRun,
-  context: RecordContext,
+  context: RecordContext & {interrupted?: PodmanStatsError},
 ): Promise<{error?: PodmanStatsError; record: OperationRecord}> {
-  const {entry, error} = entryOf(run, subject.id, subject.input)
+  const found = entryOf(run, subject.id, subject.input)
+  const {entry} = found
+  const error = context.interrupted ?? found.error
   const warnings = [...(restored?.warnings ?? [])]
-  if (error && subject.info) await recoverAfterFailure(subject.info, restored?.target, warnings)
+  // A podman left working (a second Ctrl-C) must not be raced.
+  if (found.error && subject.info && !run.process.abandoned)
+    await recoverAfterFailure(subject.info, restored?.target, warnings)
   const info = subject.info ?? restored?.info
   const record = recordOf('restore', run, context, {
     cgroup: {after: restored?.after},

@@ -1,35 +1,42 @@
 import {PodmanStatsError} from '../errors.js'
-import {withInterrupts} from '../process/interrupt.js'
-import {appendJsonLine} from '../report/jsonl.js'
+import {InterruptNotices, withInterrupts} from '../process/interrupt.js'
+import {appendJsonLine, checkAppendable} from '../report/output-file.js'
 import {checkpointContainers} from './checkpoint.js'
 import {OperationRequest, OperationResult} from './common.js'
 import {restoreContainers} from './restore.js'
 
 export interface RunOperationOptions {
+  /** What to tell the user at the first and second Ctrl-C. */
+  notices?: InterruptNotices
   /** JSON Lines file the records are appended to as soon as they exist. */
   output?: string
 }
 
 /**
- * Runs a checkpoint or restore with Ctrl-C forwarded to podman, and keeps every record on disk
- * when asked, failed and interrupted ones included.
+ * Runs a checkpoint or restore that a Ctrl-C stops without harm (src/process/interrupt.ts), and
+ * keeps every record on disk when asked, failed and interrupted ones included.
  */
 export async function runOperation(
   operation: 'checkpoint' | 'restore',
-  request: Omit<OperationRequest, 'signal'>,
+  request: Omit<OperationRequest, 'abandon' | 'signal'>,
   options: RunOperationOptions = {},
 ): Promise<OperationResult> {
-  const result = await withInterrupts((signal) =>
-    (operation === 'checkpoint' ? checkpointContainers : restoreContainers)({...request, signal}),
+  // Found unwritable now, not after podman ran: nothing is measured that could not be kept.
+  if (options.output) await checkAppendable(options.output)
+  const result = await withInterrupts(
+    ({abandon, signal}) =>
+      (operation === 'checkpoint' ? checkpointContainers : restoreContainers)({...request, abandon, signal}),
+    options.notices,
   )
   if (options.output) {
-    for (const record of result.records) {
-      // eslint-disable-next-line no-await-in-loop -- lines stay in the order of the records
-      await appendJsonLine(options.output, record).catch((error: Error) => {
-        throw new PodmanStatsError('UNEXPECTED', `could not write ${options.output}: ${error.message}`, {
-          suggestions: ['Check the path and its permissions; the records are still printed.'],
-        })
-      })
+    try {
+      for (const record of result.records) {
+        // eslint-disable-next-line no-await-in-loop -- lines stay in the order of the records
+        await appendJsonLine(options.output, record)
+      }
+    } catch (error) {
+      // Still printed, and the failure to keep them comes first: it decides the exit status.
+      result.failures.unshift(error as PodmanStatsError)
     }
   }
 

@@ -1,5 +1,7 @@
 import {execa} from 'execa'
+import {FileHandle, mkdtemp, open, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
+import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
 import {processesOf, StallReport, watchForStall} from '../process/stall-watch.js'
@@ -10,11 +12,23 @@ export const PODMAN = 'podman'
 
 export interface RunOptions {
   /**
+   * When aborted, stop waiting: the result comes back at once, marked `abandoned`, and the child
+   * is left to finish on its own (it is not signalled). Meant for a child in its own group.
+   */
+  abandon?: AbortSignal
+  /**
    * Lower this thread's scheduling priority (nice 19) while the child runs, and restore it after:
    * what runs here meanwhile (the freeze watch's snapshot, the stall watch) then never takes a CPU
    * from podman, runc or CRIU. Set after the child is spawned, so the child keeps its priority.
    */
   deferToChild?: boolean
+  /**
+   * Start the child in a session and process group of its own, so that the terminal's Ctrl-C
+   * (sent to the whole foreground group) reaches only podman-stats, and the child outlives
+   * podman-stats if it is killed. Podman answers SIGINT during a checkpoint by killing the
+   * container; a child of its own group only gets the signals podman-stats decides to send.
+   */
+  ownGroup?: boolean
   /** Forwarded to the child as SIGINT when aborted (Ctrl-C); the child is then waited for. */
   signal?: AbortSignal
   /**
@@ -33,12 +47,17 @@ export interface RunOptions {
 export const QUICK_CALL_TIMEOUT_MS = 120_000
 
 export interface ProcessResult {
+  /** podman-stats stopped waiting (a second Ctrl-C); the child was left running, pid in `pid`. */
+  abandoned?: boolean
   args: readonly string[]
   endedNs: bigint
   exitCode?: number
   interrupted: boolean
   /** The executable is not on PATH. */
   notFound: boolean
+  /** Of an abandoned child: the folder where its stdout and stderr files go on filling. */
+  outputDir?: string
+  pid?: number
   signal?: string
   /** What was stuck when the child stalled and was stopped. */
   stalled?: StallReport
@@ -49,11 +68,17 @@ export interface ProcessResult {
 }
 
 /**
- * Runs podman with an argument array (never a shell) and returns what it did, whatever its exit
- * status: callers decide what a failure means. Only a missing executable is an error here.
+ * Runs podman with an argument array (never a shell), in a process group of its own, and returns
+ * what it did, whatever its exit status: callers decide what a failure means. Only a missing
+ * executable is an error here.
  */
 export async function runPodman(args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
-  const result = await runProcess(PODMAN, args, {...options, timeoutMs: options.timeoutMs ?? QUICK_CALL_TIMEOUT_MS})
+  // Every podman call runs in a group of its own: only podman-stats decides what reaches it.
+  const result = await runProcess(PODMAN, args, {
+    ownGroup: true,
+    ...options,
+    timeoutMs: options.timeoutMs ?? QUICK_CALL_TIMEOUT_MS,
+  })
   if (result.notFound) {
     throw new PodmanStatsError('PODMAN_NOT_FOUND', 'podman was not found on PATH', {
       suggestions: [
@@ -71,57 +96,159 @@ export async function runProcess(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<ProcessResult> {
+  const files = options.ownGroup ? await OutputFiles.create() : undefined
   const startedNs = monotonicNs()
   const child = execa(file, args, {
+    // Own session: no terminal signal reaches the child, and execa's clean-up on exit (which
+    // would SIGTERM it) is off.
+    detached: options.ownGroup,
     reject: false,
     stdin: 'ignore',
+    // A descriptor number is passed to the child as it is; execa's types list only 3-9.
+    ...(files && {stderr: files.stderr.fd as 3, stdout: files.stdout.fd as 3}),
     stripFinalNewline: false,
     timeout: options.timeoutMs,
   })
+  await files?.closeOurs()
   const restorePriority = options.deferToChild ? lowerPriority() : undefined
-  let interrupted = false
+  const forward = forwardAbort(child, options.signal)
+  const stall = guardAgainstStall(child, options.stallMs)
+  const stopWaiting = untilAborted(options.abandon)
+  try {
+    const result = await Promise.race([child, stopWaiting.promise])
+    const endedNs = monotonicNs()
+    if (!result) {
+      // Nothing more of it is wanted here: let podman-stats exit while the child goes on,
+      // writing into its files (kept: they will hold what it prints).
+      child.unref()
+      return {...abandonedResult(args, startedNs, endedNs), outputDir: files?.dir, pid: child.pid}
+    }
+
+    const output = files ? await files.readAndRemove() : undefined
+    const {cause} = result as {cause?: NodeJS.ErrnoException}
+    return {
+      args,
+      endedNs,
+      exitCode: result.exitCode,
+      interrupted: forward.forwarded(),
+      notFound: Boolean(result.failed && cause?.code === 'ENOENT'),
+      pid: child.pid,
+      signal: result.signal,
+      stalled: stall.report(),
+      startedNs,
+      stderr: output?.stderr ?? String(result.stderr ?? ''),
+      stdout: output?.stdout ?? String(result.stdout ?? ''),
+      timedOut: Boolean(result.timedOut),
+    }
+  } finally {
+    restorePriority?.()
+    stall.dispose()
+    stopWaiting.dispose()
+    forward.dispose()
+  }
+}
+
+type Child = ReturnType<typeof execa>
+
+/** Sends the child SIGINT when `signal` aborts (a quick call cancelled); says whether it did. */
+function forwardAbort(child: Child, signal?: AbortSignal): {dispose: () => void; forwarded: () => boolean} {
+  let forwarded = false
   const forward = () => {
-    interrupted = true
-    // SIGINT is what a terminal would have sent podman: it decides how to stop CRIU.
+    forwarded = true
     child.kill('SIGINT')
   }
 
-  if (options.signal?.aborted) forward()
-  options.signal?.addEventListener('abort', forward, {once: true})
+  if (signal?.aborted) forward()
+  signal?.addEventListener('abort', forward, {once: true})
+  return {dispose: () => signal?.removeEventListener('abort', forward), forwarded: () => forwarded}
+}
+
+/** The stall watch of the child's tree (off without a limit), stopping it CRIU first on a stall. */
+function guardAgainstStall(
+  child: Child,
+  limitMs?: number,
+): {dispose: () => void; report: () => StallReport | undefined} {
   let stalled: StallReport | undefined
   let stopping: ReturnType<typeof stopStalled> | undefined
   const watch =
-    options.stallMs && child.pid !== undefined
+    limitMs && child.pid !== undefined
       ? watchForStall(child.pid, {
-          limitMs: options.stallMs,
+          limitMs,
           onStall(report) {
             stalled = report
             stopping = stopStalled(child)
           },
         })
       : undefined
-  try {
-    const result = await child
-    const endedNs = monotonicNs()
-    const {cause} = result as {cause?: NodeJS.ErrnoException}
-    return {
-      args,
-      endedNs,
-      exitCode: result.exitCode,
-      interrupted,
-      notFound: Boolean(result.failed && cause?.code === 'ENOENT'),
-      signal: result.signal,
-      stalled,
-      startedNs,
-      stderr: String(result.stderr ?? ''),
-      stdout: String(result.stdout ?? ''),
-      timedOut: Boolean(result.timedOut),
-    }
-  } finally {
-    restorePriority?.()
-    watch?.stop()
-    stopping?.cancel()
-    options.signal?.removeEventListener('abort', forward)
+  return {
+    dispose() {
+      watch?.stop()
+      stopping?.cancel()
+    },
+    report: () => stalled,
+  }
+}
+
+/** Resolves (to undefined) when `signal` aborts; dispose() drops the listener. */
+function untilAborted(signal?: AbortSignal): {dispose: () => void; promise: Promise<undefined>} {
+  const aborted = new AbortController()
+  const promise = new Promise<undefined>((resolve) => {
+    // eslint-disable-next-line unicorn/no-useless-undefined -- the race tells the two apart by it
+    aborted.signal.addEventListener('abort', () => resolve(undefined), {once: true})
+  })
+  const onAbort = () => aborted.abort()
+  if (signal?.aborted) onAbort()
+  signal?.addEventListener('abort', onAbort, {once: true})
+  return {dispose: () => signal?.removeEventListener('abort', onAbort), promise}
+}
+
+function abandonedResult(args: readonly string[], startedNs: bigint, endedNs: bigint): ProcessResult {
+  return {
+    abandoned: true,
+    args,
+    endedNs,
+    interrupted: true,
+    notFound: false,
+    startedNs,
+    stderr: '',
+    stdout: '',
+    timedOut: false,
+  }
+}
+
+/**
+ * Files instead of pipes for a child of its own group. A pipe breaks when podman-stats exits or is
+ * killed, and podman, a Go program, dies of SIGPIPE at its next write to a broken stdout or
+ * stderr, possibly in the middle of a checkpoint. A file never breaks.
+ */
+class OutputFiles {
+  private constructor(
+    readonly dir: string,
+    readonly stdout: FileHandle,
+    readonly stderr: FileHandle,
+  ) {}
+
+  static async create(): Promise<OutputFiles> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-run-'))
+    const [stdout, stderr] = await Promise.all([
+      open(path.join(dir, 'stdout'), 'w'),
+      open(path.join(dir, 'stderr'), 'w'),
+    ])
+    return new OutputFiles(dir, stdout, stderr)
+  }
+
+  /** The child has its own copies of the descriptors once spawned. */
+  async closeOurs(): Promise<void> {
+    await Promise.all([this.stdout.close(), this.stderr.close()])
+  }
+
+  async readAndRemove(): Promise<{stderr: string; stdout: string}> {
+    const [stdout, stderr] = await Promise.all([
+      readFile(path.join(this.dir, 'stdout'), 'utf8'),
+      readFile(path.join(this.dir, 'stderr'), 'utf8'),
+    ])
+    await rm(this.dir, {force: true, recursive: true})
+    return {stderr, stdout}
   }
 }
 
@@ -135,7 +262,7 @@ export const STALL_STOP_GRACE_MS = {afterCriu: 10_000, afterRuntime: 5000, after
  * (measured with a CRIU stopped mid-dump: podman exits 125 within a second, container Up).
  * Only if podman is still there after a grace period are the runtime, then podman itself, stopped.
  */
-function stopStalled(child: ReturnType<typeof execa>): {cancel: () => void} {
+function stopStalled(child: Child): {cancel: () => void} {
   const timers: NodeJS.Timeout[] = []
   const alive = () => child.exitCode === null && child.signalCode === null
   /** Kills the related processes `which` picks; resolves to how many there were. */

@@ -30,6 +30,18 @@ export function podmanFailure(
     )
   }
 
+  if (result.abandoned) {
+    return new PodmanStatsError(
+      'INTERRUPTED',
+      `stopped waiting for ${what} (pid ${result.pid}), which goes on by itself; what it prints goes to ${result.outputDir}`,
+      {
+        suggestions: [
+          'When it ends, see the container with `podman ps -a`; one left checkpointed comes back with `podman container restore <name>`.',
+        ],
+      },
+    )
+  }
+
   if (result.interrupted) {
     return new PodmanStatsError('INTERRUPTED', `${what} was interrupted${said ? `; podman said: ${said}` : ''}`, {
       stderr,

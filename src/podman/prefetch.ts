@@ -50,10 +50,10 @@ export function likelyContainers(argv: readonly string[]): string[] {
   return rest.filter((a) => !a.startsWith('-'))
 }
 
-/** Starts the inspect for the containers argv names, if any; never throws. */
-export function prefetchInspect(argv: readonly string[], podman = 'podman'): void {
+/** Starts the inspect for the containers argv names, if any, and says whether it did; never throws. */
+export function prefetchInspect(argv: readonly string[], podman = 'podman'): boolean {
   const inputs = likelyContainers(argv)
-  if (inputs.length === 0) return
+  if (inputs.length === 0) return false
   try {
     const child = spawn(podman, inspectArgs(inputs), {stdio: ['ignore', 'pipe', 'pipe']})
     const chunks = {stderr: [] as Buffer[], stdout: [] as Buffer[]}
@@ -81,8 +81,10 @@ export function prefetchInspect(argv: readonly string[], podman = 'podman'): voi
         for (const h of handles) h.ref()
       },
     }
+    return true
   } catch {
     // Any failure to start it is the command's to meet and report, the usual way.
+    return false
   }
 }
 

@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -8,7 +8,7 @@ import {BenchLine} from '../../src/bench/line.js'
 import {BenchResult} from '../../src/bench/run-bench.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
-import {containerState, holdMemory, removeTestContainers, startContainer, waitFor} from '../helpers/podman.js'
+import {containerState, holdMemory, podman, removeTestContainers, startContainer, waitFor} from '../helpers/podman.js'
 
 async function linesOf(file: string): Promise<BenchLine[]> {
   const text = await readFile(file, 'utf8').catch(() => '')
@@ -79,9 +79,16 @@ describe('bench (real Podman and CRIU)', () => {
     const name = await startContainer(holdMemory(4))
     const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
     const args = ['bench', name, '--iterations', '4', '--warmup', '0', '--output', output]
-    const child = execa(process.execPath, [RUN, ...args], {reject: false})
+    // In a group of its own, as a shell runs a foreground job: Ctrl-C goes to the whole group.
+    const child = execa(process.execPath, [RUN, ...args], {detached: true, reject: false})
     await waitFor(async () => (await linesOf(output)).length > 0, 'the first cycle', {everyMs: 20, timeoutMs: 60_000})
-    child.kill('SIGINT')
+    // In the middle of the second cycle: once its checkpoint is running.
+    await waitFor(
+      async () => (await execa('pgrep', ['-f', 'container checkpoint --print-stats'], {reject: false})).exitCode === 0,
+      'the second checkpoint',
+      {everyMs: 5},
+    )
+    process.kill(-child.pid!, 'SIGINT')
     const stopped = await child
     assert.equal(stopped.exitCode, 130, String(stopped.stderr))
     assert.match(String(stopped.stderr), /stopped after \d of 4 cycles/)
@@ -130,5 +137,69 @@ describe('bench (real Podman and CRIU)', () => {
     assert.equal(stop.exitCode, 7)
     assert.equal((await linesOf(path.join(dir, 'b.jsonl'))).length, 1)
     assert.equal(await containerState(name), 'running')
+  })
+
+  it('keeps the archive, the only checkpoint left, when the --import fails, and says how to restore it', async () => {
+    const name = await startContainer(holdMemory(1))
+    const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
+    const result = await runCli(
+      ['bench', name, '--export', 'on', '--iterations', '1', '--warmup', '0', '--output', output],
+      {env: {FAKE_PODMAN_FAULT: 'import-fails'}, fakes: ['podman-faults']},
+    )
+    // The bench tried the archive once more (it fails the same way here) and stops, naming it.
+    assert.equal(result.exitCode, 6, String(result.stderr))
+    assert.match(String(result.stderr), /could not be restored from its archive/)
+    const [line] = await linesOf(output)
+    assert.equal(line.outcome, 'failed')
+    const kept = /the checkpoint is kept in (\S+)/.exec(line.error!.message)?.[1]
+    assert.ok(kept, line.error!.message)
+    assert.ok(String(result.stderr).includes(`podman container restore --import ${kept}`))
+    assert.ok((await stat(kept)).size > 0, 'the archive is still there')
+    // The archive really holds the container: it comes back from it.
+    await podman('container', 'restore', '--import', kept)
+    assert.equal(await containerState(name), 'running')
+    await rm(path.dirname(kept), {force: true, recursive: true})
+  })
+
+  it('with --leave-running, never removes a container it did not create', async () => {
+    const name = await startContainer(holdMemory(1))
+    // A container that already has the name the restored copy would get.
+    const bystander = await podman(
+      'create',
+      '--label',
+      'io.podman-stats.test=true',
+      '--name',
+      `${name}-bench-restored`,
+      'localhost/podman-stats/busybox',
+      'true',
+    )
+    const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
+    const result = await runCli([
+      'bench',
+      name,
+      '--export',
+      'on',
+      '--leave-running',
+      'on',
+      '--iterations',
+      '1',
+      '--warmup',
+      '0',
+      '--output',
+      output,
+    ])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    assert.equal((await linesOf(output))[0].outcome, 'failed', 'the copy could not take the name')
+    assert.equal(await podman('container', 'inspect', '--format', '{{.Id}}', `${name}-bench-restored`), bystander)
+    assert.equal(await containerState(name), 'running')
+  })
+
+  it('fails on a missing container with 5, leaving no temporary folder behind', async () => {
+    const folders = async () => (await readdir(os.tmpdir())).filter((f) => f.startsWith('podman-stats-bench-'))
+    const before = await folders()
+    const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
+    const result = await runCli(['bench', 'podman-stats-no-such-container', '--output', output])
+    assert.equal(result.exitCode, 5, String(result.stderr))
+    assert.deepEqual(await folders(), before)
   })
 })

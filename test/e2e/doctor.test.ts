@@ -56,12 +56,13 @@ describe('doctor', () => {
     assert.equal(check(json<Diagnosis>(result), 'checkpoint'), undefined)
   })
 
-  it('on Ctrl-C during the real checkpoint, exits 130 and leaves no probe container', async () => {
+  it('on Ctrl-C twice during the checkpoint, exits 130 and leaves no probe container', async () => {
     const marker = path.join(await mkdtemp(path.join(os.tmpdir(), 'podman-stats-doctor-')), 'marker')
-    // The fake podman (checkpoint only; everything else is real) waits for the SIGINT.
+    // The fake podman (checkpoint only; everything else is real) works until it is killed.
     const child = execa(process.execPath, [RUN, 'doctor'], {
+      detached: true,
       env: {
-        FAKE_PODMAN_FAULT: 'sigint',
+        FAKE_PODMAN_FAULT: 'wait',
         FAKE_PODMAN_MARKER: marker,
         PATH: `${fixturePath('fake-bin/podman-faults')}:${process.env.PATH}`,
       },
@@ -73,11 +74,22 @@ describe('doctor', () => {
         () => false,
       )
     await waitFor(started, 'the probe to reach its checkpoint')
-    child.kill('SIGINT')
-    const result = await child
-    assert.equal(result.exitCode, 130, String(result.stderr))
-    assert.match(String(result.stderr), /podman container checkpoint was interrupted/)
-    assert.deepEqual(await containersLabelled(PROBE_LABEL), [])
+    const podmanPid = Number(await readFile(`${marker}.pid`, 'utf8'))
+    try {
+      // The first Ctrl-C waits for podman, the second stops waiting; a terminal sends both to the group.
+      process.kill(-child.pid!, 'SIGINT')
+      await new Promise((resolve) => {
+        setTimeout(resolve, 300)
+      })
+      process.kill(-child.pid!, 'SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130, String(result.stderr))
+      assert.match(String(result.stderr), /stopped waiting for podman container checkpoint/)
+      assert.ok(await started(), 'podman got no SIGINT')
+      assert.deepEqual(await containersLabelled(PROBE_LABEL), [])
+    } finally {
+      process.kill(podmanPid, 'SIGKILL')
+    }
   })
 
   describe('with injected faults', () => {

@@ -80,33 +80,49 @@ describe('podman faults (fake podman for checkpoint/restore, real podman for the
     assert.deepEqual(await frozenCgroups(), [])
   })
 
-  it('Ctrl-C: SIGINT is forwarded to podman, which is waited for; INTERRUPTED (130)', async () => {
+  it('Ctrl-C never reaches podman: the first waits for it, the second stops waiting; INTERRUPTED (130)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-'))
     const marker = path.join(dir, 'marker')
     const output = path.join(dir, 'out.jsonl')
+    // In a group of its own, as a shell runs a foreground job: a Ctrl-C goes to the whole group.
     const child = execa(process.execPath, [RUN, 'checkpoint', name, '--output', output], {
+      detached: true,
       env: {
-        FAKE_PODMAN_FAULT: 'sigint',
+        FAKE_PODMAN_FAULT: 'wait',
         FAKE_PODMAN_MARKER: marker,
+        OCLIF_COLUMNS: '10000',
         PATH: `${path.resolve('test/fixtures/fake-bin/podman-faults')}:${process.env.PATH}`,
       },
       reject: false,
     })
-    await waitFor(
-      () =>
-        readFile(marker, 'utf8').then(
-          (t) => t.trim() === 'started',
-          () => false,
-        ),
-      'fake podman to start',
-    )
-    child.kill('SIGINT')
-    const result = await child
-    assert.equal(result.exitCode, 130)
-    assert.equal((await readFile(marker, 'utf8')).trim(), 'SIGINT', 'podman got the SIGINT')
-    assert.match(String(result.stderr), /Error: podman container checkpoint was interrupted/)
-    const record = JSON.parse(await readFile(output, 'utf8')) as OperationRecord
-    assert.equal(record.outcome, 'interrupted')
-    assert.equal(record.error?.exitCode, 130)
+    const markerSays = (text: string) => () =>
+      readFile(marker, 'utf8').then(
+        (t) => t.trim() === text,
+        () => false,
+      )
+    await waitFor(markerSays('started'), 'fake podman to start')
+    const podmanPid = Number(await readFile(`${marker}.pid`, 'utf8'))
+    try {
+      process.kill(-child.pid!, 'SIGINT')
+      await new Promise((resolve) => {
+        setTimeout(resolve, 500)
+      })
+      assert.equal(child.exitCode, null, 'podman-stats waits for podman after the first Ctrl-C')
+      assert.ok(await markerSays('started')(), 'podman got no SIGINT')
+      process.kill(-child.pid!, 'SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130)
+      assert.match(
+        String(result.stderr),
+        /Error: stopped waiting for podman container checkpoint \(pid \d+\), which goes on by itself/,
+      )
+      assert.ok(await markerSays('started')(), 'podman got no SIGINT, even the second time')
+      assert.doesNotThrow(() => process.kill(podmanPid, 0), 'podman is still running')
+      const record = JSON.parse(await readFile(output, 'utf8')) as OperationRecord
+      assert.equal(record.outcome, 'interrupted')
+      assert.equal(record.error?.exitCode, 130)
+    } finally {
+      process.kill(podmanPid, 'SIGKILL')
+    }
   })
 })

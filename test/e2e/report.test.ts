@@ -1,6 +1,6 @@
 import {parse} from 'csv-parse/sync'
 import assert from 'node:assert/strict'
-import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {copyFile, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -149,5 +149,23 @@ describe('report', () => {
       assert.ok(svgText.includes(id), `the SVG names ${id}`)
     const page = await readFile(html, 'utf8')
     assert.ok(page.includes('<svg') && !/<script[^>]+src=|href="http/.test(page))
+  })
+
+  it('never writes over its input, nor replaces a report without --force', async () => {
+    const input = await temp('results.jsonl')
+    await copyFile(BENCH, input)
+    const over = await runCli(['report', input, '--html', input])
+    assert.equal(over.exitCode, 15, String(over.stderr))
+    assert.match(String(over.stderr), /is one of the results being read: it is not written over/)
+    assert.equal(await readFile(input, 'utf8'), await readFile(BENCH, 'utf8'), 'the results are untouched')
+    const html = await temp('r.html')
+    await writeFile(html, 'an earlier report')
+    const kept = await runCli(['report', input, '--html', html])
+    assert.equal(kept.exitCode, 15)
+    assert.match(String(kept.stderr), /exists: it is not replaced without --force/)
+    assert.equal(await readFile(html, 'utf8'), 'an earlier report')
+    const replaced = await runCli(['report', input, '--html', html, '--force'])
+    assert.equal(replaced.exitCode, 0, String(replaced.stderr))
+    assert.match(await readFile(html, 'utf8'), /<svg/)
   })
 })

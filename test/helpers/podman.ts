@@ -41,9 +41,12 @@ let counter = 0
  * Starts a labelled container running `script` under sh. The script should create /tmp/ready
  * when its setup is done (e.g. memory allocated); this waits for that file.
  */
-export async function startContainer(script: string, {waitReady = true} = {}): Promise<string> {
+export async function startContainer(
+  script: string,
+  {runArgs = [] as string[], waitReady = true} = {},
+): Promise<string> {
   const name = `podman-stats-test-${process.pid}-${++counter}`
-  await podman('run', '--detach', '--label', TEST_LABEL, '--name', name, IMAGE, 'sh', '-c', script)
+  await podman('run', '--detach', '--label', TEST_LABEL, '--name', name, ...runArgs, IMAGE, 'sh', '-c', script)
   if (waitReady) {
     const pid = await podman('container', 'inspect', '--format', '{{.State.Pid}}', name)
     // Read through the container's root from the host: no exec, nothing added to the container.
@@ -90,4 +93,20 @@ export async function waitFor(
 
 export async function containerState(name: string): Promise<string> {
   return podman('container', 'inspect', '--format', '{{.State.Status}}', name)
+}
+
+/**
+ * A workload whose state a checkpoint must keep: `mib` MiB of random bytes in /dev/shm with their
+ * checksum beside them, and a counter written every 0.1 s. Start it with `--shm-size` above `mib`.
+ * Ready once the checksum is written.
+ */
+export function statefulWorkload(mib: number): string {
+  return `head -c ${mib * 1024 * 1024} /dev/urandom > /dev/shm/blob; md5sum /dev/shm/blob > /tmp/sum; touch /tmp/ready; i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done`
+}
+
+/** The workload's counter and whether its memory still matches the checksum written before. */
+export async function workloadState(name: string): Promise<{counter: number; memoryIntact: boolean}> {
+  const counter = Number(await podman('exec', name, 'cat', '/tmp/counter'))
+  const check = await execa('podman', ['exec', name, 'md5sum', '-c', '/tmp/sum'], {reject: false})
+  return {counter, memoryIntact: check.exitCode === 0}
 }

@@ -1,0 +1,223 @@
+import {execa, ResultPromise} from 'execa'
+import assert from 'node:assert/strict'
+import {access, mkdtemp, readFile, rm, stat} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+
+import {OperationRecord} from '../../src/report/record.js'
+import {schemas, validate} from '../../src/schemas.js'
+import {RUN} from '../helpers/cli.js'
+import {
+  containerState,
+  frozenCgroups,
+  podman,
+  removeTestContainers,
+  startContainer,
+  statefulWorkload,
+  waitFor,
+  workloadState,
+} from '../helpers/podman.js'
+
+const MIB_IN_SHM = 256
+
+/**
+ * The CLI in a process group of its own, as a shell runs a foreground job: a terminal's Ctrl-C
+ * goes to that whole group (ctrlC below), podman included if it were still in it.
+ */
+function startCli(args: string[], env: Record<string, string> = {}): ResultPromise {
+  // Wide columns: oclif wraps messages at 80 columns when stderr is not a terminal.
+  return execa(process.execPath, [RUN, ...args], {detached: true, env: {OCLIF_COLUMNS: '10000', ...env}, reject: false})
+}
+
+/** What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. */
+function ctrlC(child: ResultPromise): void {
+  process.kill(-child.pid!, 'SIGINT')
+}
+
+const running = (pattern: string) => async () => (await execa('pgrep', ['-f', pattern], {reject: false})).exitCode === 0
+
+async function readRecords(file: string): Promise<OperationRecord[]> {
+  const records = (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OperationRecord)
+  for (const r of records) assert.deepEqual(validate(schemas.record, r).errors, [])
+  return records
+}
+
+/** The container runs, its counter went on from where it was, and its memory is what it was. */
+async function assertIntact(name: string, counterBefore: number): Promise<void> {
+  assert.equal(await containerState(name), 'running')
+  await new Promise((resolve) => {
+    setTimeout(resolve, 300)
+  })
+  const after = await workloadState(name)
+  assert.ok(after.counter > counterBefore, `the counter went on: ${counterBefore} → ${after.counter}`)
+  assert.ok(after.memoryIntact, 'the memory written before the checkpoint matches its checksum')
+  assert.deepEqual(await frozenCgroups(), [])
+}
+
+/** One error message on stderr, the notice of the Ctrl-C apart, and no stack trace. */
+function assertOneMessage(stderr: string, pattern: RegExp): void {
+  assert.match(stderr, pattern)
+  assert.equal(stderr.match(/Error: /g)?.length, 1, stderr)
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace')
+}
+
+describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', function () {
+  this.timeout(180_000)
+  let dir: string
+  let output: string
+  let name: string
+  let counterBefore: number
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-interrupt-'))
+    output = path.join(dir, 'out.jsonl')
+    name = await startContainer(statefulWorkload(MIB_IN_SHM), {runArgs: ['--shm-size', `${MIB_IN_SHM + 64}m`]})
+    counterBefore = (await workloadState(name)).counter
+  })
+
+  afterEach(async () => {
+    await removeTestContainers()
+    await rm(dir, {force: true, recursive: true})
+  })
+
+  it('during the dump (256 MiB of tmpfs): the checkpoint completes, the container is restored again, exit 130', async () => {
+    const child = startCli(['checkpoint', name, '--output', output])
+    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    // The freeze comes within ~0.2 s; dumping the 256 MiB tmpfs takes a second more.
+    await new Promise((resolve) => {
+      setTimeout(resolve, 400)
+    })
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.match(String(result.stderr), /SIGINT: stopping\. A podman checkpoint or restore already running is left/)
+    assertOneMessage(String(result.stderr), /interrupted during the checkpoint, which completed; podman-stats restored/)
+    const [record] = await readRecords(output)
+    assert.equal(record.outcome, 'interrupted')
+    assert.equal(record.error?.exitCode, 130)
+    // What was measured is kept: Podman's and CRIU's figures of the checkpoint that completed.
+    assert.ok(record.podman.runtime_checkpoint_duration! > 0)
+    assert.ok(record.criu.statistics!.frozen_time! > 0)
+    assert.ok(record.cgroup.before!.memory.usageBytes! >= MIB_IN_SHM * 1024 * 1024, 'the before snapshot is kept')
+    await assertIntact(name, counterBefore)
+  })
+
+  it('just after the freeze', async () => {
+    const child = startCli(['checkpoint', name, '--output', output])
+    await waitFor(async () => (await frozenCgroups()).length > 0, 'the freeze', {everyMs: 2})
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.equal((await readRecords(output))[0].outcome, 'interrupted')
+    await assertIntact(name, counterBefore)
+  })
+
+  it('while the export is written: the archive is kept as well', async () => {
+    const archive = path.join(dir, 'ctr.tar.zst')
+    const child = startCli(['checkpoint', name, '--export', archive, '--compress', 'zstd', '--output', output])
+    await waitFor(
+      () =>
+        access(archive).then(
+          () => true,
+          () => false,
+        ),
+      'the archive',
+      {everyMs: 5},
+    )
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.ok((await stat(archive)).size > 0, 'the archive is kept')
+    await assertIntact(name, counterBefore)
+  })
+
+  it('during the lookup: nothing is done to the container', async () => {
+    const marker = path.join(dir, 'marker')
+    const child = startCli(['checkpoint', name, '--output', output], {
+      FAKE_PODMAN_FAULT: 'slow-inspect',
+      FAKE_PODMAN_MARKER: marker,
+      PATH: `${path.resolve('test/fixtures/fake-bin/podman-faults')}:${process.env.PATH}`,
+    })
+    await waitFor(
+      () =>
+        readFile(marker, 'utf8').then(
+          (t) => t.trim() === 'inspecting',
+          () => false,
+        ),
+      'the lookup',
+      {everyMs: 5},
+    )
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assertOneMessage(String(result.stderr), /interrupted while looking up the containers.*nothing was done to them/)
+    const [record] = await readRecords(output)
+    assert.equal(record.outcome, 'interrupted')
+    assert.equal(record.podman.runtime_checkpoint_duration, undefined, 'podman never ran')
+    await assertIntact(name, counterBefore)
+  })
+
+  it('during a restore: the restore completes and the container stays restored', async () => {
+    await podman('container', 'checkpoint', name)
+    const child = startCli(['restore', name, '--output', output])
+    await waitFor(running(`container restore --print-stats`), 'podman restore', {everyMs: 5})
+    await new Promise((resolve) => {
+      setTimeout(resolve, 200)
+    })
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assertOneMessage(String(result.stderr), /interrupted during the restore, which completed: container \S+ is running/)
+    const [record] = await readRecords(output)
+    assert.equal(record.outcome, 'interrupted')
+    assert.ok(record.podman.runtime_restore_duration! > 0)
+    await assertIntact(name, counterBefore)
+  })
+
+  it('a second Ctrl-C stops waiting; podman, never signalled, finishes the checkpoint by itself', async () => {
+    const child = startCli(['checkpoint', name, '--output', output])
+    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    await new Promise((resolve) => {
+      setTimeout(resolve, 200)
+    })
+    ctrlC(child)
+    await new Promise((resolve) => {
+      setTimeout(resolve, 100)
+    })
+    ctrlC(child)
+    const result = await child
+    assert.equal(result.exitCode, 130, String(result.stderr))
+    assert.match(String(result.stderr), /no longer waiting for podman/)
+    assertOneMessage(String(result.stderr), /stopped waiting for podman container checkpoint \(pid \d+\)/)
+    assert.match(String(result.stderr), /podman container restore <name>/)
+    assert.equal((await readRecords(output))[0].outcome, 'interrupted')
+    // podman goes on in its own group and checkpoints the container; then it can come back.
+    await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {
+      timeoutMs: 60_000,
+    })
+    assert.equal(await containerState(name), 'exited')
+    await podman('container', 'restore', name)
+    await assertIntact(name, counterBefore)
+  })
+
+  it('a SIGKILL of podman-stats mid-checkpoint leaves a container checkpointed cleanly, and restorable', async () => {
+    const child = startCli(['checkpoint', name])
+    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    await new Promise((resolve) => {
+      setTimeout(resolve, 300)
+    })
+    child.kill('SIGKILL')
+    await child
+    await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {
+      timeoutMs: 60_000,
+    })
+    // podman's output went to files, not a pipe: it did not die of SIGPIPE half-way.
+    assert.equal(await containerState(name), 'exited')
+    assert.deepEqual(await frozenCgroups(), [])
+    await podman('container', 'restore', name)
+    await assertIntact(name, counterBefore)
+  })
+})
