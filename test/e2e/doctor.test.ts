@@ -8,6 +8,7 @@ import {Check, Diagnosis} from '../../src/host/diagnose.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {containersLabelled, PROBE_LABEL, removeTestContainers, waitFor} from '../helpers/podman.js'
+import {stopAbandoned} from '../helpers/processes.js'
 
 function check(diagnosis: Diagnosis, id: Check['id']): Check {
   return diagnosis.checks.find((c) => c.id === id)!
@@ -88,7 +89,7 @@ describe('doctor', () => {
       assert.ok(await started(), 'podman got no SIGINT')
       assert.deepEqual(await containersLabelled(PROBE_LABEL), [])
     } finally {
-      process.kill(podmanPid, 'SIGKILL')
+      await stopAbandoned(podmanPid)
     }
   })
 

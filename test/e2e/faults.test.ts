@@ -14,6 +14,7 @@ import {
   startContainer,
   waitFor,
 } from '../helpers/podman.js'
+import {stopAbandoned} from '../helpers/processes.js'
 
 /** Runs the CLI with the fault-injecting podman first on PATH (real podman for everything else). */
 function withFault(fault: string, args: string[]) {
@@ -122,7 +123,7 @@ describe('podman faults (fake podman for checkpoint/restore, real podman for the
       assert.equal(record.outcome, 'interrupted')
       assert.equal(record.error?.exitCode, 130)
     } finally {
-      process.kill(podmanPid, 'SIGKILL')
+      await stopAbandoned(podmanPid)
     }
   })
 })

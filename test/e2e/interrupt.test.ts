@@ -1,6 +1,6 @@
 import {execa, ResultPromise} from 'execa'
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readFile, rm, stat} from 'node:fs/promises'
+import {access, mkdtemp, readFile, readlink, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -193,12 +193,15 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     assert.match(String(result.stderr), /no longer waiting for podman/)
     assertOneMessage(String(result.stderr), /stopped waiting for podman container checkpoint \(pid \d+\)/)
     assert.match(String(result.stderr), /podman container restore <name>/)
+    const outputDir = /what it prints goes to (\S+)/.exec(String(result.stderr))![1]
     assert.equal((await readRecords(output))[0].outcome, 'interrupted')
     // podman goes on in its own group and checkpoints the container; then it can come back.
     await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {
       timeoutMs: 60_000,
     })
     assert.equal(await containerState(name), 'exited')
+    assert.match(await readFile(path.join(outputDir, 'stdout'), 'utf8'), /"podman_checkpoint_duration"/)
+    await rm(outputDir, {force: true, recursive: true})
     await podman('container', 'restore', name)
     await assertIntact(name, counterBefore)
   })
@@ -206,6 +209,9 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   it('a SIGKILL of podman-stats mid-checkpoint leaves a container checkpointed cleanly, and restorable', async () => {
     const child = startCli(['checkpoint', name])
     await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    const podmanPid = String((await execa('pgrep', ['-f', 'container checkpoint --print-stats'])).stdout).split('\n')[0]
+    // Where podman writes: a file in a folder podman-stats made, which nobody is left to remove.
+    const outputDir = path.dirname(await readlink(`/proc/${podmanPid}/fd/1`))
     await new Promise((resolve) => {
       setTimeout(resolve, 300)
     })
@@ -216,6 +222,8 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     })
     // podman's output went to files, not a pipe: it did not die of SIGPIPE half-way.
     assert.equal(await containerState(name), 'exited')
+    assert.match(await readFile(path.join(outputDir, 'stdout'), 'utf8'), /"podman_checkpoint_duration"/)
+    await rm(outputDir, {force: true, recursive: true})
     assert.deepEqual(await frozenCgroups(), [])
     await podman('container', 'restore', name)
     await assertIntact(name, counterBefore)
