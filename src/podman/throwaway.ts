@@ -35,6 +35,8 @@ export async function withThrowawayContainer<T>(
   }
 
   const name = `podman-stats-${options.purpose}-${process.pid}-${Date.now().toString(36)}`
+  const label = `io.podman-stats.${options.purpose}=true`
+  let id: string | undefined
   try {
     const run = await runPodman(
       [
@@ -43,7 +45,7 @@ export async function withThrowawayContainer<T>(
         '--name',
         name,
         '--label',
-        `io.podman-stats.${options.purpose}=true`,
+        label,
         image,
         'sh',
         '-c',
@@ -52,6 +54,7 @@ export async function withThrowawayContainer<T>(
       {signal: options.signal, timeoutMs: SETUP_TIMEOUT_MS},
     )
     if (run.exitCode !== 0) throw podmanFailure('podman run', run, SETUP_TIMEOUT_MS)
+    id = run.stdout.trim()
     return await work(name)
   } catch (error) {
     if (options.signal?.aborted && !(error instanceof PodmanStatsError && error.code === 'INTERRUPTED')) {
@@ -60,7 +63,18 @@ export async function withThrowawayContainer<T>(
 
     throw error
   } finally {
-    // No abort signal here: the container must go even after a Ctrl-C.
-    await runPodman(['rm', '--force', '--time', '0', name], {timeoutMs: SETUP_TIMEOUT_MS})
+    // Only what this run created, by id. A `podman run` cut short may have created it without
+    // saying so: then it is the one of that name with this run's label. No abort signal here:
+    // the container must go even after a Ctrl-C.
+    id ??= await createdBy(name, label)
+    if (id) await runPodman(['rm', '--force', '--time', '0', id], {timeoutMs: SETUP_TIMEOUT_MS})
   }
+}
+
+async function createdBy(name: string, label: string): Promise<string | undefined> {
+  const list = await runPodman(
+    ['ps', '--all', '--filter', `name=^${name}$`, '--filter', `label=${label}`, '--format', '{{.ID}}'],
+    {timeoutMs: SETUP_TIMEOUT_MS},
+  )
+  return list.stdout.trim().split('\n')[0] || undefined
 }

@@ -8,7 +8,16 @@ import {BenchLine} from '../../src/bench/line.js'
 import {BenchResult} from '../../src/bench/run-bench.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
-import {containerState, holdMemory, podman, removeTestContainers, startContainer, waitFor} from '../helpers/podman.js'
+import {
+  containerState,
+  holdMemory,
+  podman,
+  removeTestContainers,
+  startContainer,
+  statefulWorkload,
+  waitFor,
+  workloadState,
+} from '../helpers/podman.js'
 
 async function linesOf(file: string): Promise<BenchLine[]> {
   const text = await readFile(file, 'utf8').catch(() => '')
@@ -76,7 +85,8 @@ describe('bench (real Podman and CRIU)', () => {
   })
 
   it('stops after the current cycle on Ctrl-C, keeps the file, and --resume completes it', async () => {
-    const name = await startContainer(holdMemory(4))
+    const name = await startContainer(statefulWorkload(16), {runArgs: ['--shm-size', '64m']})
+    const {counter} = await workloadState(name)
     const output = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-')), 'run.jsonl')
     const args = ['bench', name, '--iterations', '4', '--warmup', '0', '--output', output]
     // In a group of its own, as a shell runs a foreground job: Ctrl-C goes to the whole group.
@@ -99,6 +109,8 @@ describe('bench (real Podman and CRIU)', () => {
       'the cycle running at Ctrl-C was finished, not broken',
     )
     assert.equal(await containerState(name), 'running')
+    const state = await workloadState(name)
+    assert.ok(state.counter > counter && state.memoryIntact, 'the workload went on from where it was, intact')
 
     const resumed = await runCli([...args, '--resume', '--json'])
     assert.equal(resumed.exitCode, 0, String(resumed.stderr))
