@@ -7,8 +7,8 @@ import {prefetchInspect} from '../dist/cli/podman/prefetch.js'
 import {holdEarlySignals} from '../dist/cli/process/interrupt.js'
 
 const argv = process.argv.slice(2)
-prefetchInspect(argv)
 if (argv[0] === 'checkpoint' || argv[0] === 'restore') holdEarlySignals()
+prefetchInspect(argv)
 
 // oclif bundled into one file (scripts/bundle-commands.mjs), shared with every command.
 const {execute} = await import('../dist/cli/oclif.js')

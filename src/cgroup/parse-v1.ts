@@ -84,7 +84,8 @@ function blkioDevices(files: CgroupFiles, bytesFile: string, opsFile: string, wa
   const device = (id: string): IoDevice => {
     const known = devices.get(id)
     if (known) return known
-    const created = {device: id, readBytes: 0, readOps: 0, writeBytes: 0, writeOps: 0}
+    // A count stays absent until a file the kernel offers says it: a missing io_serviced leaves no 0s.
+    const created: IoDevice = {device: id}
     devices.set(id, created)
     return created
   }

@@ -54,10 +54,11 @@ export interface IoDevice {
   device: string
   /** The block device's name from /sys/dev/block/<major:minor>/uevent, when that exists (e.g. "vda"). */
   name?: string
-  readBytes: number
-  readOps: number
-  writeBytes: number
-  writeOps: number
+  /** Each count is absent when the kernel offers no file that has it (v1 without blkio.*io_serviced), never 0. */
+  readBytes?: number
+  readOps?: number
+  writeBytes?: number
+  writeOps?: number
 }
 
 export interface IoValues {

@@ -76,11 +76,19 @@ describe('cgroup v1 parsers', () => {
       value: {
         devices: [
           {device: '254:0', readBytes: 4_194_304, readOps: 64, writeBytes: 4_227_072, writeOps: 13},
-          {device: '8:16', readBytes: 512, readOps: 1, writeBytes: 0, writeOps: 0},
+          // io_serviced has no Write row for it: the count is absent, not 0.
+          {device: '8:16', readBytes: 512, readOps: 1, writeBytes: 0},
         ],
       },
       warnings: [],
     })
+  })
+
+  it('leaves the operation counts absent, not 0, on a host without blkio.throttle.io_serviced', () => {
+    const parsed = parseIoV1({
+      'blkio.throttle.io_service_bytes': '254:0 Read 4096\n254:0 Write 8192\n254:0 Total 12288\nTotal 12288\n',
+    })
+    assert.deepEqual(parsed, {value: {devices: [{device: '254:0', readBytes: 4096, writeBytes: 8192}]}, warnings: []})
   })
 
   it('falls back to blkio.io_service_bytes when the throttle files list no device', () => {
@@ -98,7 +106,8 @@ describe('cgroup v1 parsers', () => {
   it('has no devices when no blkio file exists, and warns about garbled rows', () => {
     assert.deepEqual(parseIoV1({}), {value: {devices: []}, warnings: []})
     const parsed = parseIoV1({'blkio.throttle.io_service_bytes': '254:0 Read\nvda Read 5\n254:0 Write 7\n'})
-    assert.deepEqual(parsed.value.devices, [{device: '254:0', readBytes: 0, readOps: 0, writeBytes: 7, writeOps: 0}])
+    // The garbled Read row gives no value: absent, like the operations of a missing io_serviced.
+    assert.deepEqual(parsed.value.devices, [{device: '254:0', writeBytes: 7}])
     assert.deepEqual(parsed.warnings, ['blkio.throttle.io_service_bytes: unreadable line "254:0 Read" and 1 more'])
   })
 

@@ -106,8 +106,13 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   })
 
   it('just after the freeze', async () => {
+    const pid = await podman('container', 'inspect', '--format', '{{.State.Pid}}', name)
     const child = startCli(['checkpoint', name, '--output', output])
-    await waitFor(async () => (await frozenCgroups()).length > 0, 'the freeze', {everyMs: 2})
+    // CRIU thaws the cgroup within milliseconds and holds the tasks under ptrace instead: the
+    // container's first task in D (frozen) or t (traced) is the freeze, read straight from /proc.
+    const held = async () => /^\d+ \(.*\) [Dt] /.test(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))
+    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    await waitFor(held, 'the freeze', {everyMs: 1})
     ctrlC(child)
     const result = await child
     assert.equal(result.exitCode, 130, String(result.stderr))
