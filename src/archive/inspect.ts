@@ -179,7 +179,7 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
   }
 
   const memoryPages = {bytes: sum(pages), files: pages.length}
-  const checks = dumpChecks(dump.statistics, memoryPages.bytes, pageSize.bytes)
+  const checks = dumpChecks(dump.statistics, memoryPages, pageSize.bytes)
   if (criu.restore) checks.push(...restoreChecks(criu.restore.statistics))
   const implied = impliedPageSize(dump.statistics, memoryPages.bytes)
   if (implied !== undefined && implied !== pageSize.bytes) {

@@ -88,10 +88,11 @@ export function summarizeProcesses(list: ProcessInfo[]): ProcessesValues {
     uninterruptible: 0,
     zombie: 0,
   }
-  let totalWaitUs = 0
+  // Absent, not 0, when no task's schedstat could be read (a kernel without CONFIG_SCHEDSTATS).
+  let totalWaitUs: number | undefined
   for (const process of list) {
     states[STATE_KEYS[process.state] ?? 'other']++
-    totalWaitUs += process.schedstat?.waitUs ?? 0
+    if (process.schedstat) totalWaitUs = (totalWaitUs ?? 0) + process.schedstat.waitUs
   }
 
   return {list, states, totalWaitUs}

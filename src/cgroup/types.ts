@@ -102,7 +102,7 @@ export interface ProcessesValues {
   list: ProcessInfo[]
   states: ProcessStateCounts
   /** Sum of the processes' run delay on a runqueue, µs (schedstat field 2). */
-  totalWaitUs: number
+  totalWaitUs?: number
 }
 
 export interface NetworkInterface {

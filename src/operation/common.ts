@@ -257,7 +257,9 @@ export function entryOf(
   id: string,
   what: string,
 ): {entry?: PodmanContainerStatistics; error?: PodmanStatsError} {
-  const entry = id ? run.stats?.containers?.find((e) => e.Id === id) : undefined
+  // Podman's remote client prints "Id": "" for an export; then RawInput, what podman-stats passed
+  // (the id), names the container.
+  const entry = id ? run.stats?.containers?.find((e) => e.Id === id || (e.Id === '' && e.RawInput === id)) : undefined
   if (entry) return {entry}
   const error =
     run.failure ??

@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {copyFile, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {pack} from 'tar-stream'
@@ -159,6 +159,20 @@ describe('inspection', () => {
         const error = await failure(inspectArchiveBytes(tar, 'big.tar'), 'BAD_STATS_FILE')
         assert.match(error.message, /^stats-dump in big.tar is 2097152 bytes, where CRIU writes about 50/)
       })
+    })
+
+    it('a real stats-dump with no pages-*.img beside it: the pages check is skipped, not failed', async () => {
+      const statsDump = await readFile(fixturePath('criu/8mib/stats-dump'))
+      const tar = await tarOf({
+        'checkpoint/inventory.img': Buffer.alloc(8),
+        'config.dump': Buffer.from('{}'),
+        'stats-dump': statsDump,
+      })
+      const inspection = await inspectArchiveBytes(tar, 'stats-only.tar')
+      const check = inspection.checks.find((c) => c.check.includes('pages-*.img'))!
+      assert.equal(check.outcome, 'skip')
+      assert.equal(check.detail, 'not checkable: no pages-*.img beside the statistics file')
+      assert.ok(!inspection.warnings.some((w) => /check failed/.test(w)), JSON.stringify(inspection.warnings))
     })
 
     it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {

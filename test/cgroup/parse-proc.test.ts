@@ -93,4 +93,11 @@ describe('/proc parsers', () => {
     assert.equal(summary.totalWaitUs, 600)
     assert.equal(summary.list, list)
   })
+
+  it('leaves the run delay absent, not 0, when no task has a schedstat', () => {
+    const summary = summarizeProcesses([{comm: 'sh', pid: 1, state: 'S'}])
+    assert.equal(summary.states.sleeping, 1)
+    assert.equal(summary.totalWaitUs, undefined)
+    assert.ok(!('totalWaitUs' in JSON.parse(JSON.stringify(summary))))
+  })
 })

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 
 import {PodmanStatsError} from '../../src/errors.js'
+import {entryOf} from '../../src/operation/common.js'
+import {PrintStatsRun} from '../../src/podman/print-stats-run.js'
 import {parsePrintStats} from '../../src/podman/print-stats.js'
 import {fixture} from '../helpers/fixtures.js'
 
@@ -45,6 +47,17 @@ describe('parsePrintStats', () => {
     const stats = parsePrintStats('checkpoint', fixture('podman/checkpoint-derived-no-rawinput.json'))
     assert.equal(stats.containers?.[0].RawInput, undefined)
     assert.match(stats.containers![0].Id, /^[\da-f]{64}$/)
+  })
+
+  it("accepts the remote client's export output, whose Id is empty, and finds the container by RawInput", () => {
+    const stats = parsePrintStats('checkpoint', fixture('podman/checkpoint-4.3.1-remote-export.json'))
+    assert.deepEqual(stats.unknownFields, [])
+    assert.equal(stats.containers![0].Id, '')
+    const run = {parseUs: 0, process: {} as PrintStatsRun['process'], stats}
+    assert.equal(entryOf(run, 'rmt', 'rmt').entry, stats.containers![0])
+    const other = entryOf(run, 'a'.repeat(64), 'another')
+    assert.equal(other.entry, undefined)
+    assert.match(other.error!.message, /no entry for another/)
   })
 
   it('accepts criu_statistics: null and container_statistics: null', () => {
