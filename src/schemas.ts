@@ -47,7 +47,10 @@ function describeErrors(errors: ErrorObject[], data: unknown): string[] {
   const byPath = new Map<string, ErrorObject[]>()
   for (const e of errors) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e])
   for (const [instancePath, group] of byPath) {
-    const real = group.filter((e) => e.keyword !== 'oneOf')
+    // A oneOf (null or a value) whose value branch failed deeper down: the deeper errors say what
+    // is wrong, and "must be null" at this level would only mislead.
+    const failedDeeper = [...byPath.keys()].some((p) => p.startsWith(`${instancePath}/`))
+    const real = group.filter((e) => e.keyword !== 'oneOf' && !(failedDeeper && e.keyword === 'type'))
     const field = fieldPath(instancePath)
     const value = valueAt(data, instancePath)
     // A oneOf of null and something else fails on both branches; say "must be null or …" once.

@@ -143,7 +143,7 @@ export function decodeStatsFile(bytes: Uint8Array, source = 'statistics file'): 
     entry = StatsEntry.decode(body) as unknown as Record<string, unknown>
   } catch (error) {
     // Well-formed but incomplete: a required field is missing.
-    throw fail(`corrupt protobuf message: ${error instanceof Error ? error.message : String(error)}`)
+    throw fail(`corrupt protobuf message: ${readerTerms(error)}`)
   }
 
   const has = (name: string) => Object.hasOwn(entry, name) && entry[name] !== null
@@ -218,7 +218,7 @@ function wireProblem(bytes: Uint8Array, type: protobuf.Type, offset: number): st
       if (inner) return inner
     } catch (error) {
       // The reader's own messages ("index out of range") do not say where.
-      return `at byte ${at}: ${error instanceof Error ? error.message : String(error)}`
+      return `at byte ${at}: ${readerTerms(error)}`
     }
   }
 
@@ -229,4 +229,19 @@ function wireProblem(bytes: Uint8Array, type: protobuf.Type, offset: number): st
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value
   return protobuf.util.LongBits.from(value as protobuf.Long).toNumber(true)
+}
+
+/**
+ * protobufjs's reader speaks of its own internals ("index out of range: 1 + 1 > 1"); this says the
+ * same of the file: what is wrong with its bytes.
+ */
+export function readerTerms(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (/index out of range/.test(message)) return 'the message ends in the middle of a value'
+  if (/invalid varint encoding/.test(message)) return 'a number runs on past 10 bytes'
+  const wire = /invalid wire type (\d+)/.exec(message)
+  if (wire) return `wire type ${wire[1]}, which no protobuf field has`
+  const required = /missing required '([^']+)'/.exec(message)
+  if (required) return `the required field ${required[1]} is missing`
+  return message
 }

@@ -42,16 +42,14 @@ export function parsePrintStats(operation: Operation, stdout: string): PodmanPri
   let data: unknown
   try {
     data = JSON.parse(text)
-  } catch (error) {
-    const reason = (error as Error).message
-    // A parse that fails at the very end of a document with unclosed brackets was cut short.
-    const position = Number(/position (\d+)/.exec(reason)?.[1] ?? text.length)
-    const truncated = looksCutShort(text) && position >= text.length - 1
+  } catch {
+    // Where the text stops being JSON: at its end, it was cut short; before, something else is in it.
+    const at = firstBadCharacter(text)
     throw new PodmanStatsError(
       'BAD_OUTPUT',
-      truncated
+      at === text.length
         ? `podman ${operation} --print-stats output is truncated: it ends after ${text.length} characters, inside the JSON document`
-        : `podman ${operation} --print-stats printed malformed JSON: ${reason}`,
+        : `podman ${operation} --print-stats printed malformed JSON: ${describePosition(text, at)}`,
       {
         suggestions: [
           'Check that podman was not killed and that nothing else writes to its stdout (a wrapper script, a podman alias).',
@@ -82,22 +80,44 @@ export function parsePrintStats(operation: Operation, stdout: string): PodmanPri
   }
 }
 
-/** A cut-off document has more openings than closings, or ends inside a string. */
-function looksCutShort(text: string): boolean {
-  const depthChange: Record<string, number> = {'[': 1, ']': -1, '{': 1, '}': -1}
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (!inString) {
-      inString = c === '"'
-      depth += depthChange[c] ?? 0
-    } else if (c === '\\') {
-      i++
-    } else if (c === '"') {
-      inString = false
-    }
+/**
+ * The offset of the first character at which `text` can no longer be the start of a JSON
+ * document; text.length when all of it could be (a document cut short). Prefixes that could
+ * still be completed are a run from the start, so a binary search finds the end of that run.
+ * V8 names no position for some errors ("Unexpected token 'x'"), which is why it is not used.
+ */
+export function firstBadCharacter(text: string): number {
+  let good = 0
+  let bad = text.length + 1
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2)
+    if (couldContinue(text.slice(0, middle))) good = middle
+    else bad = middle
   }
 
-  return depth > 0 || inString
+  return good
+}
+
+/** Whether a prefix parses, or fails only for ending where it does. */
+function couldContinue(prefix: string): boolean {
+  try {
+    JSON.parse(prefix)
+    return true
+  } catch (error) {
+    const {message} = error as Error
+    const position = /at position (\d+)/.exec(message)?.[1]
+    return /Unexpected end of JSON input/.test(message) || (position !== undefined && Number(position) >= prefix.length)
+  }
+}
+
+/** "line 1, column 1 (byte 0): 'time=...'": where, and what stands there, in the user's terms. */
+function describePosition(text: string, bad: number): string {
+  // "t" could begin true, so "time" goes wrong at its "i": name the word from its start.
+  let at = bad
+  while (at > 0 && /[A-Za-z]/.test(text[at - 1]) && /[A-Za-z]/.test(text[at])) at--
+  const before = text.slice(0, at)
+  const line = before.split('\n').length
+  const column = at - before.lastIndexOf('\n')
+  const found = text.slice(at, at + 24).split('\n')[0]
+  return `line ${line}, column ${column} (character ${at}): unexpected ${JSON.stringify(found)}${found.length === 24 ? '...' : ''}`
 }

@@ -33,7 +33,7 @@ describe('podman faults (fake podman for checkpoint/restore, real podman for the
   it('malformed output: BAD_OUTPUT (8), naming the problem', async () => {
     const result = await withFault('malformed', ['checkpoint', name])
     assert.equal(result.exitCode, 8)
-    assert.match(String(result.stderr), /printed malformed JSON: Unexpected token/)
+    assert.match(String(result.stderr), /printed malformed JSON: line 1, column 1 \(character 0\): unexpected "time=/)
     assert.doesNotMatch(String(result.stderr), /\n\s+at /, 'no stack trace')
   })
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {PodmanStatsError} from '../../src/errors.js'
 import {entryOf} from '../../src/operation/common.js'
 import {PrintStatsRun} from '../../src/podman/print-stats-run.js'
-import {parsePrintStats} from '../../src/podman/print-stats.js'
+import {firstBadCharacter, parsePrintStats} from '../../src/podman/print-stats.js'
 import {fixture} from '../helpers/fixtures.js'
 
 function expectError(fn: () => unknown, code: string, pattern: RegExp): void {
@@ -125,6 +125,19 @@ describe('parsePrintStats', () => {
       'SCHEMA_VIOLATION',
       /container_statistics must be null or array \(got {}\)/,
     )
+
+    // The array branch fails deeper: only that is said, not "container_statistics must be null".
+    const deeper = String(
+      (() => {
+        try {
+          parsePrintStats('restore', '{"podman_restore_duration": 5, "container_statistics": [{"Id": 7}]}')
+        } catch (error) {
+          return (error as Error).message
+        }
+      })(),
+    )
+    assert.match(deeper, /container_statistics\[0\]\.Id must be string \(got 7\)/)
+    assert.doesNotMatch(deeper, /must be null/)
   })
 
   it('tells truncated output from malformed output', () => {
@@ -134,7 +147,27 @@ describe('parsePrintStats', () => {
       'BAD_OUTPUT',
       /truncated: it ends after 200 characters/,
     )
-    expectError(() => parsePrintStats('checkpoint', 'time="x" level=warning\n' + text), 'BAD_OUTPUT', /malformed JSON/)
+    expectError(
+      () => parsePrintStats('checkpoint', 'time="x" level=warning\n' + text),
+      'BAD_OUTPUT',
+      /malformed JSON: line 1, column 1 \(character 0\): unexpected "time=\\"x\\" level=warning"/,
+    )
     expectError(() => parsePrintStats('checkpoint', '  \n'), 'BAD_OUTPUT', /printed nothing/)
+  })
+
+  it('says where a document with a bad token goes wrong, even where V8 names no position, and never calls it truncated', () => {
+    const text = fixture('podman/checkpoint-4.3.1.json')
+    // A bad value inside a document whose brackets are then left open: it is malformed, not cut short.
+    const at = text.indexOf('"pages_written": ') + '"pages_written": '.length
+    const broken = text.slice(0, at) + 'x' + text.slice(at + 1, 300)
+    const line = text.slice(0, at).split('\n').length
+    expectError(
+      () => parsePrintStats('checkpoint', broken),
+      'BAD_OUTPUT',
+      new RegExp(`malformed JSON: line ${line}, column \\d+ \\(character ${at}\\): unexpected "x`),
+    )
+    assert.equal(firstBadCharacter('{"a": [1, 2'), 11, 'a prefix that could go on is bad nowhere')
+    assert.equal(firstBadCharacter('{"a": 1}}'), 8)
+    assert.equal(firstBadCharacter('{"a": 1.}'), 8)
   })
 })
