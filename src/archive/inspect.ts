@@ -172,7 +172,7 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
   const dump = decode(input, contents, 'stats-dump', images.length > 0)
   criu.dump = withDerived('stats-dump', dump.statistics, pageSize.bytes)
   warnings.push(...dump.warnings)
-  if (contents.read['stats-restore'] || contents.oversized['stats-restore']) {
+  if (contents.read['stats-restore'] || contents.oversized['stats-restore'] || contents.notFiles['stats-restore']) {
     const restore = decode(input, contents, 'stats-restore', true)
     criu.restore = withDerived('stats-restore', restore.statistics, pageSize.bytes)
     warnings.push(...restore.warnings)
@@ -239,6 +239,13 @@ function decode(
 ) {
   const bytes = contents.read[file]
   const oversized = contents.oversized[file]
+  const notFile = contents.notFiles[file]
+  if (notFile !== undefined) {
+    throw new PodmanStatsError('BAD_STATS_FILE', `${file} in ${input} is ${notFile}, not CRIU's statistics file`, {
+      suggestions: SUGGESTIONS.corrupt,
+    })
+  }
+
   if (oversized !== undefined) {
     throw new PodmanStatsError(
       'BAD_STATS_FILE',
@@ -249,9 +256,10 @@ function decode(
 
   if (!bytes) {
     if (!isCheckpoint && !contents.read['config.dump']) {
+      const kind = 'archiveBytes' in contents ? 'a tar archive' : 'a folder'
       throw badArchive(
         input,
-        'it is a tar archive but not a Podman checkpoint: it holds no stats-dump, config.dump or checkpoint/ images',
+        `it is ${kind} but not a Podman checkpoint: it holds no stats-dump, config.dump or checkpoint/ images`,
         SUGGESTIONS.format,
       )
     }
@@ -266,7 +274,12 @@ function decode(
   const decoded = decodeStatsFile(bytes, `${file} in ${input}`)
   const expected = file === 'stats-dump' ? 'dump' : 'restore'
   if (decoded.kind !== expected) {
-    decoded.warnings.push(`${file} holds ${decoded.kind} statistics, where CRIU writes ${expected} statistics`)
+    // Shown as they are, they would be the other file's fields under this one's name.
+    throw new PodmanStatsError(
+      'BAD_STATS_FILE',
+      `${file} in ${input} holds ${decoded.kind} statistics, where CRIU writes ${expected} statistics: the files were swapped or renamed`,
+      {suggestions: SUGGESTIONS.corrupt},
+    )
   }
 
   return decoded

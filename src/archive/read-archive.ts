@@ -154,7 +154,7 @@ async function readTar(
   until?: ReadFile,
 ): Promise<Omit<ArchiveContents, 'archiveBytes' | 'compression'>> {
   const extract = tarExtract()
-  const contents: CheckpointContents = {files: [], modified: {}, oversized: {}, read: {}, warnings: []}
+  const contents: CheckpointContents = {files: [], modified: {}, notFiles: {}, oversized: {}, read: {}, warnings: []}
   const tail: Tail = {bytes: 0, zeros: 0}
   let sourceError: unknown
   const pumping = pump(chunks, extract, tail).catch((error: unknown) => {
@@ -238,6 +238,15 @@ async function consume(entry: Entry, contents: CheckpointContents, source: strin
   const {size} = header
   const isFile = header.type === 'file' || header.type === 'contiguous-file'
   if (isFile) contents.files.push({bytes: size, name})
+  if (!isFile && isReadFile(name)) {
+    contents.notFiles[name] =
+      header.type === 'directory'
+        ? 'a directory'
+        : header.type === 'symlink'
+          ? 'a symbolic link'
+          : `a tar entry of type ${header.type}`
+  }
+
   if (!isFile || !isReadFile(name)) {
     await skip(entry)
     return

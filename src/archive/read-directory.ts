@@ -47,7 +47,16 @@ export async function readCheckpointDirectory(dir: string, source = dir): Promis
     imagesDir = path.basename(dir)
   }
 
-  const contents: DirectoryContents = {files: [], imagesDir, modified: {}, oversized: {}, read: {}, root, warnings: []}
+  const contents: DirectoryContents = {
+    files: [],
+    imagesDir,
+    modified: {},
+    notFiles: {},
+    oversized: {},
+    read: {},
+    root,
+    warnings: [],
+  }
   try {
     contents.files = [...(await listFiles(root, '', false)), ...(await listFiles(root, imagesDir, true))]
     await Promise.all((Object.keys(READ_FILES) as ReadFile[]).map((name) => readOne(root, name, contents)))
@@ -127,7 +136,17 @@ async function listFiles(root: string, relative: string, deep: boolean): Promise
 async function readOne(root: string, name: ReadFile, contents: CheckpointContents): Promise<void> {
   const file = path.join(root, name)
   const info = await lstat(file).catch(() => {})
-  if (!info?.isFile()) return
+  if (!info) return
+  if (!info.isFile()) {
+    // There, but no file to read: said, not passed over as if absent.
+    contents.notFiles[name] = info.isDirectory()
+      ? 'a directory'
+      : info.isSymbolicLink()
+        ? 'a symbolic link'
+        : 'not a regular file'
+    return
+  }
+
   if (info.size > READ_FILES[name]) {
     contents.oversized[name] = info.size
     return

@@ -2,8 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {inspectCheckpoints, InspectReport} from '../archive/inspect.js'
 import {BaseCommand} from '../base-command.js'
-import {EXIT_CODES} from '../errors.js'
+import {EXIT_CODES, PodmanStatsError} from '../errors.js'
 import {renderInspections} from '../render/inspect-table.js'
+import {schemas, validate} from '../schemas.js'
 
 export default class Inspect extends BaseCommand {
   static args = {inputs: Args.string({description: 'checkpoint archives or directories', required: true})}
@@ -28,6 +29,16 @@ Reads an archive written by 'podman container checkpoint --export' (plain tar, g
   async run(): Promise<InspectReport> {
     const {argv, flags} = await this.parse(Inspect)
     const {errors, report} = await inspectCheckpoints(argv as string[], {pageSize: flags['page-size']})
+    // The document is printed only if it is what schemas/inspect.schema.json promises.
+    const violations = validate(schemas.inspect, report).errors
+    if (violations.length > 0) {
+      throw new PodmanStatsError(
+        'UNEXPECTED',
+        `the inspection does not match inspect.schema.json: ${violations.slice(0, 3).join('; ')}`,
+        {suggestions: ['This is a bug in podman-stats; report it with the checkpoint that gives it.']},
+      )
+    }
+
     if (report.results.length > 0 && !this.jsonEnabled()) this.log(renderInspections(report.results))
     this.reportFailures(errors)
     return report

@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {pack} from 'tar-stream'
@@ -31,8 +31,9 @@ async function failure(promise: Promise<unknown>, code: 'BAD_ARCHIVE' | 'BAD_STA
   assert.fail('inspected without an error')
 }
 
-async function tarOf(files: Record<string, Buffer>): Promise<Buffer> {
+async function tarOf(files: Record<string, Buffer>, directories: string[] = []): Promise<Buffer> {
   const packer = pack()
+  for (const name of directories) packer.entry({name, type: 'directory'})
   for (const [name, content] of Object.entries(files)) packer.entry({name}, content)
   packer.finalize()
   const parts: Buffer[] = []
@@ -173,6 +174,48 @@ describe('inspection', () => {
       assert.equal(check.outcome, 'skip')
       assert.equal(check.detail, 'not checkable: no pages-*.img beside the statistics file')
       assert.ok(!inspection.warnings.some((w) => /check failed/.test(w)), JSON.stringify(inspection.warnings))
+    })
+
+    describe('a statistics file that is not one: BAD_STATS_FILE (12), in a folder and in an archive alike', () => {
+      let dir: string
+      beforeEach(async () => {
+        dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
+        await mkdir(path.join(dir, 'checkpoint'))
+        await writeFile(path.join(dir, 'checkpoint', 'inventory.img'), Buffer.alloc(8))
+      })
+      afterEach(async () => {
+        await rm(dir, {force: true, recursive: true})
+      })
+
+      it('a stats-dump that is a directory', async () => {
+        await mkdir(path.join(dir, 'stats-dump'))
+        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        assert.match(error.message, /^stats-dump in .* is a directory, not CRIU's statistics file/)
+        const tar = await tarOf({'checkpoint/inventory.img': Buffer.alloc(8)}, ['stats-dump/'])
+        const fromTar = await failure(inspectArchiveBytes(tar, 'dir.tar'), 'BAD_STATS_FILE')
+        assert.match(fromTar.message, /^stats-dump in dir.tar is a directory/)
+      })
+
+      it('a stats-restore that is a directory is not passed over', async () => {
+        await copyFile(fixturePath('criu/8mib/stats-dump'), path.join(dir, 'stats-dump'))
+        await mkdir(path.join(dir, 'stats-restore'))
+        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        assert.match(error.message, /^stats-restore in .* is a directory/)
+      })
+
+      it("a stats-restore put where the stats-dump belongs: refused, never shown under the other's name", async () => {
+        await copyFile(fixturePath('criu/8mib/stats-restore'), path.join(dir, 'stats-dump'))
+        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        assert.match(error.message, /stats-dump in .* holds restore statistics, where CRIU writes dump statistics/)
+      })
+    })
+
+    it('an empty checkpoint/ folder is called a folder, not a tar archive', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
+      await mkdir(path.join(dir, 'checkpoint'))
+      const error = await failure(inspectCheckpoint(dir), 'BAD_ARCHIVE')
+      assert.match(error.message, /it is a folder but not a Podman checkpoint/)
+      await rm(dir, {force: true, recursive: true})
     })
 
     it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {
