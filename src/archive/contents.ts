@@ -22,10 +22,10 @@ export interface CheckpointContents {
   container?: Partial<CheckpointedContainer>
   /** Every regular file: its path relative to the archive root or the directory, its size. */
   files: Array<{bytes: number; name: string}>
-  /** Read files that are there but not regular files: what they are ("a directory", "a symbolic link"). */
-  notFiles: Partial<Record<ReadFile, string>>
   /** Modification times of the read files (stats-dump's is when the checkpoint was written). */
   modified: Partial<Record<ReadFile, Date>>
+  /** Read files that are there but not regular files: what they are ("a directory", "a symbolic link"). */
+  notFiles: Partial<Record<ReadFile, string>>
   /** Read files bigger than their cap, with their size: not read. */
   oversized: Partial<Record<ReadFile, number>>
   /** The read files' bytes. */

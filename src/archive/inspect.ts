@@ -10,6 +10,7 @@ import {pageSize as hostPageSize} from '../host/page-size.js'
 import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
 import {type CheckpointedContainer, readContainer} from './container-config.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
+import {isImage, isPagesImage, layoutOf} from './layout.js'
 import {readArchive, readArchiveBytes} from './read-archive.js'
 import {readCheckpointDirectory} from './read-directory.js'
 
@@ -40,8 +41,8 @@ export interface Inspection {
     archiveBytes?: number
     /** The tar stream inside divided by the archive: 1 for none. */
     compressionRatio?: number
-    /** Every file of the checkpoint directory (CRIU's images folder), recursively. */
-    images: FileGroup
+    /** Every file of CRIU's images folder, recursively, and that folder ('' : beside the statistics). */
+    images: FileGroup & {folder: string}
     /** CRIU's memory page images, pages-<n>.img. */
     memoryPages: FileGroup
     /** The root file system's changes Podman saved (rootfs-diff.tar), when there are any. */
@@ -111,10 +112,7 @@ export async function inspectArchiveBytes(
 ): Promise<Inspection> {
   const contents = await readArchiveBytes(bytes, input)
   const source = {compression: contents.compression, kind: 'archive', path: input} as const
-  return withArchiveSizes(
-    build({contents, imagesDir: 'checkpoint', input, pageSize: await pageSizeOf(options), source}),
-    contents,
-  )
+  return withArchiveSizes(build({contents, input, pageSize: await pageSizeOf(options), source}), contents)
 }
 
 /** One archive (plain, gzip or zstd) or checkpoint directory. */
@@ -128,12 +126,12 @@ export async function inspectCheckpoint(input: string, options: InspectOptions =
   if (info.isDirectory()) {
     const contents = await readCheckpointDirectory(absolute, input)
     const source = {kind: 'directory', path: absolute} as const
-    return build({contents, imagesDir: contents.imagesDir, input, pageSize, source})
+    return build({contents, imagesDirHint: contents.imagesDir, input, pageSize, source})
   }
 
   const contents = await readArchive(absolute, input)
   const source = {compression: contents.compression, kind: 'archive', path: absolute} as const
-  return withArchiveSizes(build({contents, imagesDir: 'checkpoint', input, pageSize, source}), contents)
+  return withArchiveSizes(build({contents, input, pageSize, source}), contents)
 }
 
 async function pageSizeOf(options: InspectOptions): Promise<Inspection['pageSize']> {
@@ -155,7 +153,8 @@ function withArchiveSizes(inspection: Inspection, contents: ArchiveContents): In
 interface BuildInput {
   contents: CheckpointContents
   /** The folder of CRIU's images inside the archive or directory. */
-  imagesDir: string
+  /** The images' folder, when the reader knows it (a folder given as CRIU's images folder itself). */
+  imagesDirHint?: string
   input: string
   pageSize: Inspection['pageSize']
   source: Inspection['source']
@@ -164,10 +163,14 @@ interface BuildInput {
 const sum = (files: Array<{bytes: number}>) => files.reduce((total, f) => total + f.bytes, 0)
 
 /** Decodes the statistics, adds up the sizes and runs the checks. */
-function build({contents, imagesDir, input, pageSize, source}: BuildInput): Inspection {
+function build({contents, imagesDirHint, input, pageSize, source}: BuildInput): Inspection {
   const warnings = [...contents.warnings]
-  const images = contents.files.filter((f) => f.name.startsWith(`${imagesDir}/`))
-  const pages = images.filter((f) => new RegExp(`^${escape(imagesDir)}/pages-\\d+\\.img$`).test(f.name))
+  const layout = layoutOf(
+    contents.files.map((f) => f.name),
+    imagesDirHint,
+  )
+  const images = contents.files.filter((f) => isImage(f.name, layout))
+  const pages = images.filter((f) => isPagesImage(f.name))
   const criu: Inspection['criu'] = {}
   const dump = decode(input, contents, 'stats-dump', images.length > 0)
   criu.dump = withDerived('stats-dump', dump.statistics, pageSize.bytes)
@@ -179,7 +182,7 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
   }
 
   const memoryPages = {bytes: sum(pages), files: pages.length}
-  const checks = dumpChecks(dump.statistics, memoryPages, pageSize.bytes)
+  const checks = dumpChecks(dump.statistics, memoryPages, pageSize.bytes, layout.kind)
   if (criu.restore) checks.push(...restoreChecks(criu.restore.statistics))
   const implied = impliedPageSize(dump.statistics, memoryPages.bytes)
   if (implied !== undefined && implied !== pageSize.bytes) {
@@ -202,7 +205,7 @@ function build({contents, imagesDir, input, pageSize, source}: BuildInput): Insp
     input,
     pageSize,
     sizes: {
-      images: {bytes: sum(images), files: images.length},
+      images: {bytes: sum(images), files: images.length, folder: layout.imagesDir},
       memoryPages,
       ...(rootfsDiff ? {rootfsDiffBytes: rootfsDiff.bytes} : {}),
     },
@@ -297,5 +300,3 @@ function withDerived(
 
   return {derived, file, statistics}
 }
-
-const escape = (text: string) => text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)

@@ -5,10 +5,14 @@ import type {CheckpointedContainer} from './container-config.js'
 
 import {type CheckpointContents, READ_FILES, type ReadFile} from './contents.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
+import {PRE_CHECKPOINT_DIR} from './layout.js'
+
+/** Podman's folders of CRIU images under a checkpoint's root (src/archive/layout.ts). */
+const IMAGE_FOLDERS = ['checkpoint', PRE_CHECKPOINT_DIR]
 
 export interface DirectoryContents extends CheckpointContents {
-  /** The folder of CRIU's images, relative to the root: "checkpoint" in Podman's layout. */
-  imagesDir: string
+  /** The folder of CRIU's images relative to the root, when the folder given was that folder itself. */
+  imagesDir?: string
   /** The folder the file names are relative to. */
   root: string
 }
@@ -26,27 +30,33 @@ const isFile = (p: string) =>
 
 /**
  * Reads a checkpoint kept on disk: a container's userdata folder after `podman container
- * checkpoint --keep` (stats-dump and the runtime's config.json beside checkpoint/ with CRIU's
- * images; config.dump and spec.dump too when it was also exported), or that checkpoint/ folder
- * itself. Only the few files an inspection needs are read.
+ * checkpoint --keep` (stats-dump and the runtime's config.json beside checkpoint/ or
+ * pre-checkpoint/ with CRIU's images; config.dump and spec.dump too when it was also exported),
+ * that checkpoint/ folder itself, a bare CRIU folder (`criu dump -D`: images and stats-dump side
+ * by side), or a folder holding only the statistics. Only the few files an inspection needs are read.
  */
 export async function readCheckpointDirectory(dir: string, source = dir): Promise<DirectoryContents> {
+  const [hasImages, hasStats, hasInventory] = await Promise.all([
+    Promise.all(IMAGE_FOLDERS.map((f) => isDirectory(path.join(dir, f)))).then((found) => found.some(Boolean)),
+    isFile(path.join(dir, 'stats-dump')),
+    isFile(path.join(dir, 'inventory.img')),
+  ])
   let root = dir
-  let imagesDir = 'checkpoint'
-  if (!(await isDirectory(path.join(dir, 'checkpoint')))) {
-    if (!(await isFile(path.join(dir, 'inventory.img')))) {
-      throw badArchive(
-        source,
-        'it is a directory but not a checkpoint: it holds neither checkpoint/ (a container directory kept with podman container checkpoint --keep) nor inventory.img (CRIU images)',
-        SUGGESTIONS.format,
-      )
-    }
-
-    // The images folder itself: Podman keeps the statistics and configuration one level up.
+  let imagesDir: string | undefined
+  if (!hasImages && hasInventory && !hasStats) {
+    // Podman's images folder itself: the statistics and configuration are one level up.
     root = path.dirname(dir)
     imagesDir = path.basename(dir)
+  } else if (!hasImages && !hasInventory && !hasStats) {
+    throw badArchive(
+      source,
+      'it is a directory but not a checkpoint: it holds neither checkpoint/ (a container directory kept with podman container checkpoint --keep), inventory.img (CRIU images) nor stats-dump',
+      SUGGESTIONS.format,
+    )
   }
 
+  // Otherwise `dir` is the root: Podman's layout, a bare CRIU folder (images beside stats-dump), or
+  // statistics alone. src/archive/layout.ts tells which from the names, as for an archive.
   const contents: DirectoryContents = {
     files: [],
     imagesDir,
@@ -58,7 +68,11 @@ export async function readCheckpointDirectory(dir: string, source = dir): Promis
     warnings: [],
   }
   try {
-    contents.files = [...(await listFiles(root, '', false)), ...(await listFiles(root, imagesDir, true))]
+    const folders = imagesDir === undefined ? IMAGE_FOLDERS : [imagesDir]
+    const nested = await Promise.all(
+      folders.map(async (f) => ((await isDirectory(path.join(root, f))) ? listFiles(root, f, true) : [])),
+    )
+    contents.files = [...(await listFiles(root, '', false)), ...nested.flat()]
     await Promise.all((Object.keys(READ_FILES) as ReadFile[]).map((name) => readOne(root, name, contents)))
   } catch (error) {
     throw badArchive(source, (error as Error).message, SUGGESTIONS.format)

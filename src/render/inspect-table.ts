@@ -61,7 +61,11 @@ function statisticsTable(stats: CriuStatistics, pageSize: number): string {
 function sizesTable({sizes}: Inspection): string {
   const table = plainTable(['size', 'bytes', ''], ['left', 'right', 'right'])
   table.push(
-    ['CRIU images (checkpoint/)', formatBytes(sizes.images.bytes), `${sizes.images.files} files`],
+    [
+      `CRIU images (${sizes.images.folder ? `${sizes.images.folder}/` : 'beside stats-dump'})`,
+      formatBytes(sizes.images.bytes),
+      `${sizes.images.files} files`,
+    ],
     ['memory pages (pages-*.img)', formatBytes(sizes.memoryPages.bytes), `${sizes.memoryPages.files} files`],
     ['root file system changes', sizes.rootfsDiffBytes === undefined ? 'none' : formatBytes(sizes.rootfsDiffBytes), ''],
   )

@@ -74,7 +74,7 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
   const outcome = error ? (OUTCOME_OF_ERROR[error.code] ?? 'failed') : 'ok'
-  const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, podman}
+  const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, options: parts.options, podman}
   const checks = outcome === 'ok' ? runChecks(partial) : []
   for (const failed of checks.filter((c) => c.outcome === 'fail'))
     warnings.push(`check failed: ${failed.check} (${failed.detail})`)

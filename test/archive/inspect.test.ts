@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {pack} from 'tar-stream'
@@ -178,11 +178,13 @@ describe('inspection', () => {
 
     describe('a statistics file that is not one: BAD_STATS_FILE (12), in a folder and in an archive alike', () => {
       let dir: string
+
       beforeEach(async () => {
         dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
         await mkdir(path.join(dir, 'checkpoint'))
         await writeFile(path.join(dir, 'checkpoint', 'inventory.img'), Buffer.alloc(8))
       })
+
       afterEach(async () => {
         await rm(dir, {force: true, recursive: true})
       })
@@ -216,6 +218,70 @@ describe('inspection', () => {
       const error = await failure(inspectCheckpoint(dir), 'BAD_ARCHIVE')
       assert.match(error.message, /it is a folder but not a Podman checkpoint/)
       await rm(dir, {force: true, recursive: true})
+    })
+
+    describe('one model of what a checkpoint holds, for folders and archives alike', () => {
+      const BARE = fixturePath('criu/bare-4.2.1-sleep')
+      const bareFiles = async (folder = '') => {
+        const names = await readdir(BARE)
+        const bytes = await Promise.all(names.map((name) => readFile(path.join(BARE, name))))
+        return Object.fromEntries(names.map((name, i) => [`${folder}${name}`, bytes[i]])) as Record<string, Buffer>
+      }
+
+      it('a bare CRIU folder (criu dump -D): stats-dump beside the images, every check passing', async () => {
+        const inspection = await inspectCheckpoint(BARE)
+        assertValid({failures: [], results: [inspection]})
+        assert.equal(inspection.criu.dump!.statistics.pages_written, 30)
+        assert.deepEqual(inspection.sizes.memoryPages, {bytes: 122_880, files: 1})
+        assert.equal(inspection.sizes.images.folder, '')
+        assert.equal(inspection.sizes.images.files, 12, 'the .img files, not stats-dump')
+        assert.ok(
+          inspection.checks.every((c) => c.outcome === 'pass'),
+          JSON.stringify(inspection.checks),
+        )
+        // The same files as a tar give the same statistics, sizes and checks.
+        const fromTar = await inspectArchiveBytes(await tarOf(await bareFiles()), 'bare.tar')
+        assert.deepEqual(fromTar.criu, inspection.criu)
+        assert.deepEqual(fromTar.checks, inspection.checks)
+        assert.deepEqual(fromTar.sizes.memoryPages, inspection.sizes.memoryPages)
+      })
+
+      it('statistics alone: the same result from a folder as from a tar, the pages check skipped', async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
+        await copyFile(path.join(BARE, 'stats-dump'), path.join(dir, 'stats-dump'))
+        const fromFolder = await inspectCheckpoint(dir)
+        const fromTar = await inspectArchiveBytes(
+          await tarOf({'stats-dump': await readFile(path.join(BARE, 'stats-dump'))}),
+          'stats.tar',
+        )
+        assert.deepEqual(fromFolder.criu, fromTar.criu)
+        assert.deepEqual(fromFolder.checks, fromTar.checks)
+        assert.equal(fromFolder.checks.find((c) => c.check.includes('pages-*.img'))!.outcome, 'skip')
+        await rm(dir, {force: true, recursive: true})
+      })
+
+      it("a --pre-checkpoint export: pre-checkpoint/'s pages are counted, memwrite_time is not held to memdump_time", async () => {
+        const files = await bareFiles('pre-checkpoint/')
+        const statsDump = files['pre-checkpoint/stats-dump']
+        delete files['pre-checkpoint/stats-dump']
+        const layout = {...files, 'config.dump': Buffer.from('{}'), 'stats-dump': statsDump}
+        const fromTar = await inspectArchiveBytes(await tarOf(layout), 'pre.tar')
+        assertValid({failures: [], results: [fromTar]})
+        assert.equal(fromTar.sizes.images.folder, 'pre-checkpoint')
+        assert.deepEqual(fromTar.sizes.memoryPages, {bytes: 122_880, files: 1})
+        const byName = Object.fromEntries(fromTar.checks.map((c) => [c.check, c]))
+        assert.equal(byName['(pages_written + shpages_written) x page size = size of pages-*.img'].outcome, 'pass')
+        assert.equal(byName['memwrite_time <= memdump_time'].outcome, 'skip')
+        assert.match(byName['memwrite_time <= memdump_time'].detail, /pre-dump/)
+        // And as a folder, which was refused as "not a checkpoint".
+        const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
+        await mkdir(path.join(dir, 'pre-checkpoint'))
+        await Promise.all(Object.entries(layout).map(([name, bytes]) => writeFile(path.join(dir, name), bytes)))
+        const fromFolder = await inspectCheckpoint(dir)
+        assert.deepEqual(fromFolder.checks, fromTar.checks)
+        assert.deepEqual(fromFolder.sizes.memoryPages, fromTar.sizes.memoryPages)
+        await rm(dir, {force: true, recursive: true})
+      })
     })
 
     it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {

@@ -30,7 +30,7 @@ describe('readCheckpointDirectory', () => {
     const contents = await readCheckpointDirectory(dir)
     assert.deepEqual(byName(contents.files), byName(fromArchive.files))
     assert.deepEqual(contents.read, fromArchive.read)
-    assert.equal(contents.imagesDir, 'checkpoint')
+    assert.equal(contents.imagesDir, undefined, 'the layout is told from the names, as for an archive')
     assert.equal(contents.root, dir)
   })
 
