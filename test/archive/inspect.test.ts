@@ -284,6 +284,21 @@ describe('inspection', () => {
       })
     })
 
+    it('every real checkpoint among the fixtures inspects with no failed check', async () => {
+      const inputs = [
+        ...Object.values(ARCHIVES).map((name) => archive(name)),
+        fixturePath('criu/bare-4.2.1-sleep'),
+        fixturePath('criu/8mib'),
+        fixturePath('criu/idle'),
+      ]
+      const inspections = await Promise.all(inputs.map((input) => inspectCheckpoint(input)))
+      for (const [i, inspection] of inspections.entries()) {
+        assertValid({failures: [], results: [inspection]})
+        const failed = inspection.checks.filter((c) => c.outcome === 'fail')
+        assert.deepEqual(failed, [], inputs[i])
+      }
+    })
+
     it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {
       const error = await failure(
         inspectArchiveBytes(await tarOf({hello: Buffer.from('hi')}), 'hello.tar'),
