@@ -31,6 +31,12 @@ export function podmanFlags(specs: readonly PodmanFlagSpec[]) {
   return flags
 }
 
+/**
+ * The longest wait Node's timers keep: 2^31-1 ms. A larger delay fires after 1 ms, so a longer
+ * --timeout would stop podman at once.
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
+
 /** Flags of every command that runs podman. */
 export const runFlags = {
   output: Flags.string({
@@ -41,11 +47,13 @@ export const runFlags = {
     default: DEFAULT_STALL_SECONDS,
     description:
       "stop podman when nothing moves for this many seconds (CRIU's log, bytes written, CPU of podman, runc and CRIU): CRIU is stopped first, so the container keeps running; 0 turns it off",
+    max: MAX_TIMER_SECONDS,
     min: 0,
   }),
   timeout: Flags.integer({
     default: 0,
     description: 'an absolute limit: stop podman (SIGTERM, then SIGKILL) after this many seconds; 0: none',
+    max: MAX_TIMER_SECONDS,
     min: 0,
   }),
 }

@@ -1,4 +1,5 @@
 import {BaseCommand} from './base-command.js'
+import {PodmanStatsError} from './errors.js'
 import {runOperation} from './operation/run.js'
 import {PodmanFlagValues} from './podman/flags.js'
 import {renderRecords} from './render/record-table.js'
@@ -22,6 +23,19 @@ export abstract class OperationCommand extends BaseCommand {
     flags: OperationFlags & PodmanFlagValues,
   ): Promise<OperationRecord[]> {
     const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
+    // Podman would silently ignore the names; a measurement of other containers than meant is worse.
+    if ((all || latest) && inputs.length > 0) {
+      throw new PodmanStatsError('USAGE', `--${all ? 'all' : 'latest'} selects the containers: name none with it`, {
+        suggestions: [`Either name containers (${inputs.join(' ')}) or use --${all ? 'all' : 'latest'}.`],
+      })
+    }
+
+    if (operation === 'restore' && podman.import !== undefined && inputs.length > 0) {
+      throw new PodmanStatsError('USAGE', '--import restores the container in the archive: name none with it', {
+        suggestions: ['Drop the container names; --name sets the name of the restored container.'],
+      })
+    }
+
     const result = await runOperation(
       operation,
       {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},

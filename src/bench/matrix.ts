@@ -1,5 +1,8 @@
 import {PodmanStatsError} from '../errors.js'
 
+/** What Podman's --compress accepts. */
+const COMPRESSIONS = ['none', 'gzip', 'zstd']
+
 /** One set of Podman flags a bench measures. */
 export interface Configuration {
   /** e.g. "export compress=zstd leave-running"; "in-place" when nothing is set. */
@@ -34,6 +37,14 @@ export function parseSwitchList(text: string, flag: string): boolean[] {
  * says otherwise; --leave-running keeps the source container, so its restore needs an archive.
  */
 export function expandMatrix(input: MatrixInput): Configuration[] {
+  for (const compress of input.compress ?? []) {
+    if (!COMPRESSIONS.includes(compress)) {
+      throw new PodmanStatsError('USAGE', `--compress takes ${COMPRESSIONS.join(', ')} (Podman's), not "${compress}"`, {
+        suggestions: ['e.g. --compress none,zstd'],
+      })
+    }
+  }
+
   const exports = unique(input.export ?? [input.compress !== undefined])
   const compressions: Array<string | undefined> = unique(input.compress ?? [undefined])
   const rows = product([

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress'
 import {BaseCommand} from '../base-command.js'
 import {expandMatrix, parseSwitchList} from '../bench/matrix.js'
 import {BenchResult, runBench} from '../bench/run-bench.js'
-import {runFlags} from '../flags.js'
+import {MAX_TIMER_SECONDS, runFlags} from '../flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 
@@ -27,7 +27,14 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       description: 'through an exported archive and --import (on), in place (off), or both (off,on)',
     }),
     'fail-fast': Flags.boolean({description: 'stop at the first failed cycle instead of recording it and going on'}),
-    iterations: Flags.integer({char: 'n', default: 10, description: 'measured cycles per configuration', min: 1}),
+    // A cycle takes a second or more: 100000 is more than a day. The plan is built up front.
+    iterations: Flags.integer({
+      char: 'n',
+      default: 10,
+      description: 'measured cycles per configuration',
+      max: 100_000,
+      min: 1,
+    }),
     keep: Flags.string({description: "keep CRIU's files (Podman's --keep): on, off or off,on"}),
     'leave-running': Flags.string({description: "Podman's --leave-running (needs --export on): on, off or off,on"}),
     output: Flags.string({
@@ -43,11 +50,13 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     timeout: Flags.integer({
       default: 0,
       description: 'stop a podman that runs longer than this many seconds (0: never)',
+      max: MAX_TIMER_SECONDS,
       min: 0,
     }),
     warmup: Flags.integer({
       default: 1,
       description: 'unmeasured cycles per configuration first (recorded, left out of the summary)',
+      max: 1000,
       min: 0,
     }),
   }

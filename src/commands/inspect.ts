@@ -18,17 +18,20 @@ Reads an archive written by 'podman container checkpoint --export' (plain tar, g
     '<%= config.bin %> <%= command.id %> a.tar b.tar.gz --json',
   ]
   static flags = {
-    'page-size': Flags.integer({
+    // Linux pages: 4 KiB (x86, arm64), 8 KiB (sparc64), 16 KiB and 64 KiB (arm64, ppc64).
+    'page-size': Flags.option({
       description: "bytes per page to count CRIU's pages in (default: this host's; CRIU does not record it)",
-      min: 1024,
-    }),
+      options: ['4096', '8192', '16384', '65536'] as const,
+    })(),
   }
   // Any number of inputs. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 
   async run(): Promise<InspectReport> {
     const {argv, flags} = await this.parse(Inspect)
-    const {errors, report} = await inspectCheckpoints(argv as string[], {pageSize: flags['page-size']})
+    const {errors, report} = await inspectCheckpoints(argv as string[], {
+      pageSize: flags['page-size'] === undefined ? undefined : Number(flags['page-size']),
+    })
     // The document is printed only if it is what schemas/inspect.schema.json promises.
     const violations = validate(schemas.inspect, report).errors
     if (violations.length > 0) {

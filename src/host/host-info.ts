@@ -18,6 +18,12 @@ export interface HostInfo {
   runtime: {name: string; version?: string}
 }
 
+/**
+ * What records name the runtime when no container told it (a container not found): a name, not
+ * a program; nothing of that name is ever looked up or run.
+ */
+export const UNKNOWN_RUNTIME = 'unknown'
+
 const CACHE_DIR = process.env.PODMAN_STATS_RUN_DIR ?? '/run/podman-stats'
 
 /**
@@ -29,7 +35,7 @@ export async function hostInfo(runtimeName: string): Promise<HostInfo> {
   const [podmanPath, criuPath, runtimePath, layout, size] = await Promise.all([
     which('podman'),
     which('criu'),
-    which(runtimeName),
+    runtimeName === UNKNOWN_RUNTIME ? undefined : which(runtimeName),
     detectCgroupLayout(),
     pageSize(),
   ])
@@ -73,11 +79,11 @@ async function readVersions(runtimeName: string): Promise<Versions> {
   const [podman, criu, runtime] = await Promise.all([
     runProcess('podman', ['--version'], {timeoutMs: 10_000}),
     runProcess('criu', ['--version'], {timeoutMs: 10_000}),
-    runProcess(runtimeName, ['--version'], {timeoutMs: 10_000}),
+    runtimeName === UNKNOWN_RUNTIME ? undefined : runProcess(runtimeName, ['--version'], {timeoutMs: 10_000}),
   ])
   return {
     criu: /Version:\s*(\S+)/.exec(criu.stdout)?.[1],
     podman: /version\s+(\S+)/.exec(podman.stdout)?.[1],
-    runtime: /version\s+(\S+)/.exec(runtime.stdout)?.[1],
+    runtime: runtime ? /version\s+(\S+)/.exec(runtime.stdout)?.[1] : undefined,
   }
 }

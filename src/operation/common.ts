@@ -3,8 +3,9 @@ import type {FreezeWatchMethod} from '../cgroup/freeze-watcher.js'
 import {thawIfFrozen} from '../cgroup/freezer.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
-import {HostInfo, hostInfo} from '../host/host-info.js'
+import {HostInfo, hostInfo, UNKNOWN_RUNTIME} from '../host/host-info.js'
 import {PODMAN, runPodman} from '../podman/exec.js'
+import {podmanErrorLine} from '../podman/failure.js'
 import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/flags.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
 import {PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
@@ -86,7 +87,7 @@ export function startOperation() {
         command: ['podman'],
         container: info ? {id: info.id, image: info.image, input, name: info.name} : {input},
         error,
-        host: await host(info?.runtime ?? 'unknown'),
+        host: await host(info?.runtime ?? UNKNOWN_RUNTIME),
         operation,
         options,
         phases: {},
@@ -183,6 +184,17 @@ export async function resolveSelection(
     ? ['ps', '--all', '--latest', '--format', '{{.ID}}']
     : ['ps', '--all', '--format', '{{.ID}}']
   const list = await runPodman(listArgs, {signal: request.signal})
+  if (list.exitCode !== 0 && !request.signal?.aborted) {
+    throw new PodmanStatsError(
+      'PODMAN_FAILED',
+      `podman ps failed: ${podmanErrorLine(list.stderr) || `exit status ${list.exitCode}`}`,
+      {
+        stderr: list.stderr,
+        suggestions: ['Run `podman ps --all` by hand to see why.'],
+      },
+    )
+  }
+
   const ids = list.stdout.split('\n').filter(Boolean)
   const resolved = ids.length > 0 ? await inspectContainers(ids, {signal: request.signal}) : new Map()
   if (request.latest) return resolved

@@ -2,6 +2,7 @@ import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
+import {UNKNOWN_RUNTIME} from '../host/host-info.js'
 import {podmanFlagArgs, RESTORE_FLAGS} from '../podman/flags.js'
 import {ContainerInfo, inspectContainers, restoreRefusal} from '../podman/inspect.js'
 import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
@@ -123,7 +124,7 @@ function subjectsOf(
 
 function runtimeOf(restored: Map<string, Restored>): string {
   for (const r of restored.values()) if (r.info) return r.info.runtime
-  return 'unknown'
+  return UNKNOWN_RUNTIME
 }
 
 /**

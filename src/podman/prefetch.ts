@@ -34,9 +34,12 @@ const SELECTING_FLAGS = new Set(['--all', '--help', '--latest', '-a', '-h', '-l'
 
 type Slot = typeof globalThis & {[SLOT]?: Prefetch}
 
-/** The arguments of the inspect: one definition for the prefetch and for the command. */
+/**
+ * The arguments of the inspect: one definition for the prefetch and for the command. `--` ends
+ * podman's options, so a name such as "--latest" is a name.
+ */
 export function inspectArgs(inputs: readonly string[]): string[] {
-  return ['container', 'inspect', '--format', 'json', ...inputs]
+  return ['container', 'inspect', '--format', 'json', '--', ...inputs]
 }
 
 /**

@@ -21,7 +21,8 @@ export function printStatsArgs(
   flags: readonly string[],
   containers: readonly string[],
 ): string[] {
-  return ['container', operation, '--print-stats', ...flags, ...containers]
+  // `--`: what follows are containers, never options, whatever they look like.
+  return ['container', operation, '--print-stats', ...flags, '--', ...containers]
 }
 
 /**

@@ -39,7 +39,8 @@ export async function withThrowawayContainer<T>(
   let id: string | undefined
   try {
     const run = await runPodman(
-      ['run', '--detach', '--name', name, '--label', label, image, 'sh', '-c', options.script],
+      // The image is the user's value: after `--` it cannot be read as an option.
+      ['run', '--detach', '--name', name, '--label', label, '--', image, 'sh', '-c', options.script],
       {signal: options.signal, timeoutMs: SETUP_TIMEOUT_MS},
     )
     if (run.exitCode !== 0) throw podmanFailure('podman run', run, SETUP_TIMEOUT_MS)

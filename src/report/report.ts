@@ -34,6 +34,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   if (input.compare) {
     const labels = labelsOf(input.files)
     const [a, b] = all.map((r) => samplesOf(r))
+    checkBaseline(input.baseline, [...a, ...b])
     return {
       compared: {a: summarize(a, input.baseline), b: summarize(b, input.baseline), labels},
       problems,
@@ -44,7 +45,17 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   }
 
   const samples = all.flatMap((r) => samplesOf(r))
+  checkBaseline(input.baseline, samples)
   return {problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+}
+
+/** A --baseline must be one of the configurations, or every ratio would be against nothing. */
+function checkBaseline(baseline: string | undefined, samples: ReturnType<typeof samplesOf>): void {
+  const configurations = [...new Set(samples.map((s) => s.configuration))]
+  if (baseline === undefined || configurations.includes(baseline)) return
+  throw new PodmanStatsError('USAGE', `--baseline "${baseline}" is none of the configurations in the results`, {
+    suggestions: [`Use one of: ${configurations.map((c) => `"${c}"`).join(', ')}`],
+  })
 }
 
 /** Short names for two files: their base names, or A and B when those are the same. */

@@ -30,6 +30,12 @@ describe('podman faults (fake podman for checkpoint/restore, real podman for the
 
   afterEach(removeTestContainers)
 
+  it('a failing podman ps behind --latest: PODMAN_FAILED (7), not an empty success', async () => {
+    const result = await withFault('ps-fails', ['checkpoint', '--latest'])
+    assert.equal(result.exitCode, 7, String(result.stderr))
+    assert.match(String(result.stderr), /podman ps failed: database is locked/)
+  })
+
   it('malformed output: BAD_OUTPUT (8), naming the problem', async () => {
     const result = await withFault('malformed', ['checkpoint', name])
     assert.equal(result.exitCode, 8)
