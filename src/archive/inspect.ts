@@ -129,6 +129,12 @@ export async function inspectCheckpoint(input: string, options: InspectOptions =
     return build({contents, imagesDirHint: contents.imagesDir, input, pageSize, source})
   }
 
+  // A FIFO would block for ever and a device could be endless: an archive is a regular file.
+  if (!info.isFile()) {
+    const kind = info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'
+    throw badArchive(input, `it is ${kind}, not a regular file`, SUGGESTIONS.format)
+  }
+
   const contents = await readArchive(absolute, input)
   const source = {compression: contents.compression, kind: 'archive', path: absolute} as const
   return withArchiveSizes(build({contents, input, pageSize, source}), contents)

@@ -1,5 +1,14 @@
 import {stringify} from 'csv-stringify/sync'
 
+/**
+ * Numbers as they are; text that a spreadsheet would run as a formula (=, +, -, @, or a tab or
+ * carriage return first) gets a leading apostrophe, which spreadsheets show as text.
+ */
+const CSV_CAST = {
+  number: String,
+  string: (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value),
+}
+
 import {METRIC_BY_NAME, MetricUnit} from '../report/metrics.js'
 import {FieldStatistics, Sample, Summary} from '../report/summary.js'
 import {plainTable} from './table.js'
@@ -85,14 +94,14 @@ export function renderSummaryCsv(summary: Summary): string {
   const keys = ['configuration', 'field', 'unit', 'n', 'min', 'median', 'mean', 'p95', 'max', 'stddev']
   // Spreadsheet users get snake_case headers like every other numeric column name here.
   const columns = [...keys.map((key) => ({header: key, key})), {header: 'ratio_to_baseline', key: 'ratioToBaseline'}]
-  return stringify(summaryRows(summary), {cast: {number: String}, columns, header: true})
+  return stringify(summaryRows(summary), {cast: CSV_CAST, columns, header: true})
 }
 
 /** One row per cycle or record, one column per metric, for analyses of the raw numbers. */
 export function renderSamplesCsv(samples: readonly Sample[]): string {
   const fields = [...METRIC_BY_NAME.keys()].filter((name) => samples.some((s) => s.values[name] !== undefined))
   const rows = samples.map((s) => [s.configuration, s.ok ? 'ok' : 'failed', ...fields.map((f) => s.values[f] ?? '')])
-  return stringify([['configuration', 'outcome', ...fields], ...rows], {cast: {number: String}})
+  return stringify([['configuration', 'outcome', ...fields], ...rows], {cast: CSV_CAST})
 }
 
 /** Two runs side by side: each configuration they share, field by field, median B over median A. */

@@ -1,5 +1,5 @@
 import {createReadStream} from 'node:fs'
-import {access} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 import {createInterface} from 'node:readline'
 
 import {BenchLine, sampleOfLine} from '../bench/line.js'
@@ -28,25 +28,39 @@ export interface Results {
  * its number and the rest is still used. Streamed, so a long bench file is not held twice.
  */
 export async function readResults(path: string): Promise<Results> {
-  await access(path).catch(() => {
+  const info = await stat(path).catch(() => {
     throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: no such file`, {suggestions: ['Check the path.']})
   })
+  // A FIFO would block for ever, a device could be endless: only regular files are results.
+  if (!info.isFile()) {
+    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: it is ${kindOf(info)}, not a regular file`, {
+      suggestions: ['Give the results file itself.'],
+    })
+  }
+
   const results: Results = {benchLines: [], path, problems: [], records: []}
   const lines = createInterface({crlfDelay: Number.POSITIVE_INFINITY, input: createReadStream(path, 'utf8')})
   let number = 0
-  let pendingArray = ''
-  for await (const text of lines) {
+  let array: undefined | {depth: JsonDepth; start: number; text: string}
+  for await (const line of lines) {
     number++
-    // A JSON array (checkpoint --json) spans many lines: gather it whole.
-    if (pendingArray || (number === 1 && text.trimStart().startsWith('['))) {
-      pendingArray += text + '\n'
+    // An editor's byte order mark is not part of the first document.
+    const text = number === 1 ? line.replace(/^\uFEFF/, '') : line
+    // A JSON array (checkpoint --json) spans lines: gathered until its brackets close, and the
+    // lines after it are read as lines again.
+    if (array || text.trimStart().startsWith('[')) {
+      array ??= {depth: new JsonDepth(), start: number, text: ''}
+      array.text += text + '\n'
+      if (array.depth.feed(text + '\n') > 0) continue
+      accept(results, array.start, array.text)
+      array = undefined
       continue
     }
 
     if (text.trim()) accept(results, number, text)
   }
 
-  if (pendingArray) accept(results, 1, pendingArray)
+  if (array) accept(results, array.start, array.text)
   if (results.benchLines.length === 0 && results.records.length === 0) {
     const first = results.problems[0]
     throw new PodmanStatsError(
@@ -59,6 +73,54 @@ export async function readResults(path: string): Promise<Results> {
   }
 
   return results
+}
+
+function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isDirectory()) return 'a directory'
+  if (info.isFIFO()) return 'a FIFO'
+  if (info.isSocket()) return 'a socket'
+  return 'a device'
+}
+
+/** The bracket depth of JSON text fed piece by piece, strings and their escapes skipped. */
+class JsonDepth {
+  private depth = 0
+  private escaped = false
+  private inString = false
+
+  feed(text: string): number {
+    for (const c of text) {
+      if (this.inString) {
+        if (this.escaped) this.escaped = false
+        else if (c === '\\') this.escaped = true
+        else if (c === '"') this.inString = false
+        continue
+      }
+
+      switch (c) {
+        case '"': {
+          this.inString = true
+          break
+        }
+
+        case '[':
+        case '{': {
+          this.depth++
+          break
+        }
+
+        case ']':
+        case '}': {
+          this.depth--
+          break
+        }
+
+        default:
+      }
+    }
+
+    return this.depth
+  }
 }
 
 function accept(results: Results, line: number, text: string): void {

@@ -30,6 +30,19 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   }
 
   const all: Results[] = await Promise.all(input.files.map((file) => readResults(file)))
+  for (const results of all) {
+    // Warm-up cycles are left out of every summary: a file of nothing else has nothing to report.
+    if (samplesOf(results).length === 0) {
+      throw new PodmanStatsError(
+        'BAD_RESULTS',
+        `${results.path} holds only warm-up cycles: nothing measured to report`,
+        {
+          suggestions: ['Run the bench with --iterations 1 or more, or --resume it.'],
+        },
+      )
+    }
+  }
+
   const problems = all.flatMap((r) => r.problems.map((p) => ({...p, file: r.path})))
   if (input.compare) {
     const labels = labelsOf(input.files)
