@@ -1,3 +1,4 @@
+/* eslint-disable camelcase -- metric names follow Podman's and CRIU's snake_case */
 import {parse} from 'csv-parse/sync'
 import assert from 'node:assert/strict'
 
