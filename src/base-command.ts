@@ -14,13 +14,15 @@ export abstract class BaseCommand extends Command {
     return super.catch(toPodmanStatsError(error) as Error & {exitCode?: number})
   }
 
-  /** What a first and a second Ctrl-C do, said on stderr the moment they come. */
-  protected interruptNotices(): InterruptNotices {
+  /**
+   * What a first and a second Ctrl-C do, said on stderr the moment they come; `stopping` says what
+   * the first does, for commands that stop differently (bench: after the current cycle).
+   */
+  protected interruptNotices(
+    stopping = 'stopping. A podman checkpoint or restore already running is left to finish (stopping it would kill the container), then the container is put back as it was',
+  ): InterruptNotices {
     return {
-      first: (name) =>
-        this.logToStderr(
-          `\n${name}: stopping. A podman checkpoint or restore already running is left to finish (stopping it would kill the container), then the container is put back as it was; ${name} again stops waiting.`,
-        ),
+      first: (name) => this.logToStderr(`\n${name}: ${stopping}; ${name} again stops waiting.`),
       second: (name) =>
         this.logToStderr(`\n${name}: no longer waiting for podman; it finishes by itself, in its own process group.`),
     }

@@ -6,6 +6,7 @@ import type {ArchiveContents, CheckpointContents, ReadFile} from './contents.js'
 
 import {decodeStatsFile, type StatsKind} from '../criu/stats-file.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {fileKind} from '../file-kind.js'
 import {pageSize as hostPageSize} from '../host/page-size.js'
 import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
 import {type CheckpointedContainer, readContainer} from './container-config.js'
@@ -131,8 +132,7 @@ export async function inspectCheckpoint(input: string, options: InspectOptions =
 
   // A FIFO would block for ever and a device could be endless: an archive is a regular file.
   if (!info.isFile()) {
-    const kind = info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device'
-    throw badArchive(input, `it is ${kind}, not a regular file`, SUGGESTIONS.format)
+    throw badArchive(input, `it is ${fileKind(info)}, not a regular file`, SUGGESTIONS.format)
   }
 
   const contents = await readArchive(absolute, input)

@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import type {CheckpointedContainer} from './container-config.js'
 
+import {fileKind} from '../file-kind.js'
 import {type CheckpointContents, READ_FILES, type ReadFile} from './contents.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
 import {PRE_CHECKPOINT_DIR} from './layout.js'
@@ -153,11 +154,7 @@ async function readOne(root: string, name: ReadFile, contents: CheckpointContent
   if (!info) return
   if (!info.isFile()) {
     // There, but no file to read: said, not passed over as if absent.
-    contents.notFiles[name] = info.isDirectory()
-      ? 'a directory'
-      : info.isSymbolicLink()
-        ? 'a symbolic link'
-        : 'not a regular file'
+    contents.notFiles[name] = fileKind(info)
     return
   }
 

@@ -108,14 +108,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             stopRequested: () => signal.aborted,
           },
         ),
-      {
-        first: (name) =>
-          this.logToStderr(
-            `\n${name}: stopping after the current cycle, which completes with the container running; ${name} again stops waiting.`,
-          ),
-        second: (name) =>
-          this.logToStderr(`\n${name}: no longer waiting for podman; it finishes by itself, in its own process group.`),
-      },
+      this.interruptNotices('stopping after the current cycle, which completes with the container running'),
     ).finally(() => bar?.stop())
     if (!this.jsonEnabled()) {
       this.log(renderSummaryTable(result.summary))

@@ -4,6 +4,7 @@ import {createInterface} from 'node:readline'
 
 import {BenchLine, sampleOfLine} from '../bench/line.js'
 import {PodmanStatsError} from '../errors.js'
+import {fileKind} from '../file-kind.js'
 import {schemas, validate} from '../schemas.js'
 import {metricsOfRecord} from './metrics.js'
 import {OperationRecord} from './record.js'
@@ -33,7 +34,7 @@ export async function readResults(path: string): Promise<Results> {
   })
   // A FIFO would block for ever, a device could be endless: only regular files are results.
   if (!info.isFile()) {
-    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: it is ${kindOf(info)}, not a regular file`, {
+    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: it is ${fileKind(info)}, not a regular file`, {
       suggestions: ['Give the results file itself.'],
     })
   }
@@ -73,13 +74,6 @@ export async function readResults(path: string): Promise<Results> {
   }
 
   return results
-}
-
-function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
-  if (info.isDirectory()) return 'a directory'
-  if (info.isFIFO()) return 'a FIFO'
-  if (info.isSocket()) return 'a socket'
-  return 'a device'
 }
 
 /** The bracket depth of JSON text fed piece by piece, strings and their escapes skipped. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {access, mkdtemp, readFile, readlink, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {OperationRecord} from '../../src/report/record.js'
 import {schemas, validate} from '../../src/schemas.js'
@@ -48,9 +49,7 @@ async function readRecords(file: string): Promise<OperationRecord[]> {
 /** The container runs, its counter went on from where it was, and its memory is what it was. */
 async function assertIntact(name: string, counterBefore: number): Promise<void> {
   assert.equal(await containerState(name), 'running')
-  await new Promise((resolve) => {
-    setTimeout(resolve, 300)
-  })
+  await sleep(300)
   const after = await workloadState(name)
   assert.ok(after.counter > counterBefore, `the counter went on: ${counterBefore} → ${after.counter}`)
   assert.ok(after.memoryIntact, 'the memory written before the checkpoint matches its checksum')
@@ -87,9 +86,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     const child = startCli(['checkpoint', name, '--output', output])
     await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
     // The freeze comes within ~0.2 s; dumping the 256 MiB tmpfs takes a second more.
-    await new Promise((resolve) => {
-      setTimeout(resolve, 400)
-    })
+    await sleep(400)
     ctrlC(child)
     const result = await child
     assert.equal(result.exitCode, 130, String(result.stderr))
@@ -169,9 +166,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     await podman('container', 'checkpoint', name)
     const child = startCli(['restore', name, '--output', output])
     await waitFor(running(`container restore --print-stats`), 'podman restore', {everyMs: 5})
-    await new Promise((resolve) => {
-      setTimeout(resolve, 200)
-    })
+    await sleep(200)
     ctrlC(child)
     const result = await child
     assert.equal(result.exitCode, 130, String(result.stderr))
@@ -185,13 +180,9 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   it('a second Ctrl-C stops waiting; podman, never signalled, finishes the checkpoint by itself', async () => {
     const child = startCli(['checkpoint', name, '--output', output])
     await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
-    await new Promise((resolve) => {
-      setTimeout(resolve, 200)
-    })
+    await sleep(200)
     ctrlC(child)
-    await new Promise((resolve) => {
-      setTimeout(resolve, 100)
-    })
+    await sleep(100)
     ctrlC(child)
     const result = await child
     assert.equal(result.exitCode, 130, String(result.stderr))
@@ -217,9 +208,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     const podmanPid = String((await execa('pgrep', ['-f', 'container checkpoint --print-stats'])).stdout).split('\n')[0]
     // Where podman writes: a file in a folder podman-stats made, which nobody is left to remove.
     const outputDir = path.dirname(await readlink(`/proc/${podmanPid}/fd/1`))
-    await new Promise((resolve) => {
-      setTimeout(resolve, 300)
-    })
+    await sleep(300)
     child.kill('SIGKILL')
     await child
     await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {

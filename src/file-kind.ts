@@ -1,0 +1,11 @@
+import type {Stats} from 'node:fs'
+
+/** What a path that is not a regular file is, in words for a message: "a FIFO", "a directory". */
+export function fileKind(info: Stats): string {
+  if (info.isFile()) return 'a regular file'
+  if (info.isDirectory()) return 'a directory'
+  if (info.isSymbolicLink()) return 'a symbolic link'
+  if (info.isFIFO()) return 'a FIFO'
+  if (info.isSocket()) return 'a socket'
+  return 'a device'
+}
