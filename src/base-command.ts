@@ -2,16 +2,35 @@ import {Command} from '@oclif/core'
 
 import {PodmanStatsError, toPodmanStatsError} from './errors.js'
 import {InterruptNotices} from './process/interrupt.js'
+import {guardOutputStreams} from './process/output-streams.js'
 import {renderFailure} from './render/failure.js'
+import {forTerminal} from './render/terminal-text.js'
 
 /**
  * Every command's base: whatever escapes a command becomes one readable message with a code and
- * an exit status (src/errors.ts), never a stack trace.
+ * an exit status (src/errors.ts), never a stack trace; and nothing it prints can drive the terminal.
  */
 export abstract class BaseCommand extends Command {
+  /**
+   * Set by a command whose stdout is data for another program (report --format csv): printed as
+   * is into a pipe or a file, escaped only when it reaches a terminal.
+   */
+  protected machineOutput = false
+
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     this.debug(error.stack)
-    return super.catch(toPodmanStatsError(error) as Error & {exitCode?: number})
+    const failure = toPodmanStatsError(error, this.id) as Error & {exitCode?: number}
+    // Under --json oclif prints the failure as a document on stdout; otherwise it is printed here,
+    // in two lines at most (oclif's own printing wraps at 80 columns and adds the whole help).
+    if (this.jsonEnabled() || !(failure instanceof PodmanStatsError)) return super.catch(failure)
+    process.stderr.write(renderFailure(failure) + '\n')
+    process.exitCode = failure.exitCode
+    throw Object.assign(failure, {skipOclifErrorHandling: true})
+  }
+
+  protected async init(): Promise<void> {
+    guardOutputStreams()
+    await super.init()
   }
 
   /**
@@ -26,6 +45,15 @@ export abstract class BaseCommand extends Command {
       second: (name) =>
         this.logToStderr(`\n${name}: no longer waiting for podman; it finishes by itself, in its own process group.`),
     }
+  }
+
+  /** Tables, summaries and messages: what comes from archives and podman is shown, never obeyed. */
+  log(message = '', ...args: unknown[]): void {
+    super.log(this.machineOutput && !process.stdout.isTTY ? message : forTerminal(message), ...args)
+  }
+
+  logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(forTerminal(message), ...args)
   }
 
   /**

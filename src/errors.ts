@@ -1,5 +1,7 @@
 import {Errors} from '@oclif/core'
 
+import {describeSystemError, systemErrorText} from './system-errors.js'
+
 /**
  * Every failure the tool reports, with the exit status it ends with. The numbers are part of the
  * interface (scripts branch on them) and are listed in docs/exit-codes.md: never renumber.
@@ -11,6 +13,7 @@ export const EXIT_CODES = {
   BAD_STATS_FILE: 12,
   CONTAINER_NOT_FOUND: 5,
   CONTAINER_STATE: 6,
+  FILE_ERROR: 16,
   HOST_NOT_READY: 4,
   INTERRUPTED: 130,
   OUTPUT_REFUSED: 15,
@@ -56,12 +59,28 @@ export function isPodmanStatsError(error: unknown): error is PodmanStatsError {
 
 /**
  * Turns anything thrown into a PodmanStatsError, so that no failure reaches the user as a stack
- * trace. oclif's own errors (bad flags, --help exits) are passed through unchanged.
+ * trace: oclif's flag and argument errors become USAGE, the system's refusals (no space, no
+ * permission, a folder for a file) FILE_ERROR, the rest UNEXPECTED. Only oclif's exits (--help,
+ * --version, this.exit) pass through unchanged. `command` names the command for the usage hint.
  */
-export function toPodmanStatsError(error: unknown): Error {
-  if (error instanceof PodmanStatsError) return error
-  if (error instanceof Errors.CLIError || error instanceof Errors.ExitError) return error
-  if (error instanceof Error && 'oclif' in error) return error
+export function toPodmanStatsError(error: unknown, command?: string): Error {
+  if (error instanceof PodmanStatsError || error instanceof Errors.ExitError) return error
+  if (error instanceof Errors.CLIError || (error instanceof Error && 'oclif' in error)) {
+    const exit = (error as Errors.CLIError).oclif?.exit
+    // oclif appends "See more help with --help" on a line of its own; the suggestion says it instead.
+    const message = error.message.replace(/\n?See more help with --help\.?/, '')
+    return new PodmanStatsError(exit === 2 || 'parse' in error ? 'USAGE' : 'UNEXPECTED', message, {
+      suggestions: [`See \`podman-stats ${command ? command + ' ' : ''}--help\`.`],
+    })
+  }
+
+  const system = systemErrorText(error)
+  if (system) {
+    return new PodmanStatsError('FILE_ERROR', describeSystemError(error as NodeJS.ErrnoException, system), {
+      suggestions: [system.suggestion],
+    })
+  }
+
   const message = error instanceof Error ? error.message : String(error)
   return new PodmanStatsError('UNEXPECTED', `unexpected failure: ${message}`, {
     suggestions: ['Run again with DEBUG=podman-stats* for details, and report it with that output.'],

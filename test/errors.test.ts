@@ -1,3 +1,4 @@
+import {Errors} from '@oclif/core'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
@@ -34,5 +35,36 @@ describe('errors', () => {
     assert.match(wrapped.message, /x is undefined/)
     const own = new PodmanStatsError('BAD_OUTPUT', 'bad')
     assert.equal(toPodmanStatsError(own), own)
+  })
+
+  it("makes oclif's flag errors USAGE (2), pointing at the command's help instead of printing it", () => {
+    const parseError = Object.assign(
+      new Errors.CLIError('Nonexistent flag: -o\nSee more help with --help', {exit: 2}),
+      {
+        parse: {},
+      },
+    )
+    const wrapped = toPodmanStatsError(parseError, 'report') as PodmanStatsError
+    assert.equal(wrapped.code, 'USAGE')
+    assert.equal(wrapped.exitCode, 2)
+    assert.equal(wrapped.message, 'Nonexistent flag: -o')
+    assert.deepEqual(wrapped.suggestions, ['See `podman-stats report --help`.'])
+  })
+
+  it('makes the system refusing a file FILE_ERROR (16), not UNEXPECTED', () => {
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      path: '/tmp/r.svg',
+      syscall: 'write',
+    })
+    const wrapped = toPodmanStatsError(enospc) as PodmanStatsError
+    assert.equal(wrapped.code, 'FILE_ERROR')
+    assert.equal(wrapped.exitCode, 16)
+    assert.equal(wrapped.message, 'cannot write /tmp/r.svg: no space left on device (ENOSPC)')
+  })
+
+  it("lets oclif's own exits through (--help, this.exit)", () => {
+    const exit = new Errors.ExitError(0)
+    assert.equal(toPodmanStatsError(exit), exit)
   })
 })

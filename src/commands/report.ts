@@ -60,7 +60,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     for (const problem of report.problems)
-      process.stderr.write(`warning: ${problem.file}:${problem.line}: ${problem.message}\n`)
+      this.logToStderr(`warning: ${problem.file}:${problem.line}: ${problem.message}`)
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))
     if (flags.html)
       await writeFileReplacing(
@@ -72,6 +72,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
           title: `podman-stats report: ${report.sources.join(', ')}`,
         }),
       )
+    this.machineOutput = flags.format === 'csv' || flags.format === 'json'
     if (!this.jsonEnabled()) this.log(renderReport(report, flags.format, flags.rows))
     return report
   }

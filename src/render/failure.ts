@@ -1,8 +1,12 @@
 import {PodmanStatsError} from '../errors.js'
+import {oneLine} from './terminal-text.js'
 
-/** A failure as oclif prints one, for when several are printed and the command still succeeds in part. */
+/**
+ * A failure in two lines at most, never wrapped (a terminal wraps for itself; a log or a script
+ * wants the line whole): "Error [CODE]: what happened", then "Try this: what to do".
+ */
 export function renderFailure(error: PodmanStatsError): string {
-  const lines = [`Error: ${error.message}`, `Code: ${error.code}`]
-  if (error.suggestions?.length) lines.push(`Try this: ${error.suggestions.join(' ')}`)
+  const lines = [`Error [${error.code}]: ${oneLine(error.message)}`]
+  if (error.suggestions?.length) lines.push(`Try this: ${oneLine(error.suggestions.join(' '))}`)
   return lines.join('\n')
 }

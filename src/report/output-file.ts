@@ -3,6 +3,7 @@ import {lstat, open, realpath, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
+import {systemErrorText} from '../system-errors.js'
 
 /**
  * Append-only and never through a symlink: a results file only ever grows, and a link planted
@@ -32,7 +33,9 @@ export async function appendJsonLine(file: string, document: unknown): Promise<v
     throw unwritable(file, error)
   })
   try {
-    await handle.write(JSON.stringify(document) + '\n')
+    await handle.write(JSON.stringify(document) + '\n').catch((error: NodeJS.ErrnoException) => {
+      throw unwritable(file, error, 'FILE_ERROR')
+    })
   } finally {
     await handle.close()
   }
@@ -94,7 +97,8 @@ export async function writeFileReplacing(target: string, content: string): Promi
     await rename(temporary, target)
   } catch (error) {
     await rm(temporary, {force: true})
-    throw unwritable(target, error as NodeJS.ErrnoException)
+    // The checks said the target may be written: a failure now is the file system's (full, I/O).
+    throw unwritable(target, error as NodeJS.ErrnoException, 'FILE_ERROR')
   }
 }
 
@@ -106,18 +110,25 @@ async function resolved(file: string): Promise<string> {
   )
 }
 
-function unwritable(file: string, error: NodeJS.ErrnoException): PodmanStatsError {
+/**
+ * Why a file cannot be written, in the words of src/system-errors.ts. OUTPUT_REFUSED when found
+ * before anything is measured; FILE_ERROR when writing fails afterwards.
+ */
+function unwritable(
+  file: string,
+  error: NodeJS.ErrnoException,
+  code: 'FILE_ERROR' | 'OUTPUT_REFUSED' = 'OUTPUT_REFUSED',
+): PodmanStatsError {
+  const text = systemErrorText(error)
   const why =
     error.code === 'ELOOP'
       ? 'it is a symbolic link, which results are never written through'
       : error.code === 'ENOENT'
         ? 'its folder does not exist'
-        : error.code === 'EACCES' || error.code === 'EPERM'
-          ? 'permission denied'
-          : error.code === 'EISDIR'
-            ? 'it is a folder'
-            : error.message
-  return new PodmanStatsError('OUTPUT_REFUSED', `cannot write ${file}: ${why}`, {
-    suggestions: ['Choose a regular file in a folder you can write to.'],
+        : (text?.reason ?? error.message)
+  return new PodmanStatsError(code, `cannot write ${file}: ${why}`, {
+    suggestions: [
+      text && code === 'FILE_ERROR' ? text.suggestion : 'Choose a regular file in a folder you can write to.',
+    ],
   })
 }

@@ -268,7 +268,7 @@ describe('checkpoint and restore', () => {
           [running, 'ok', undefined],
         ],
       )
-      assert.match(String(result.stderr), /Error: no container named "no-such-container"\nCode: CONTAINER_NOT_FOUND/)
+      assert.match(String(result.stderr), /^Error \[CONTAINER_NOT_FOUND\]: no container named "no-such-container"$/m)
       assert.match(String(result.stderr), /is created, not running/)
     })
 

@@ -19,8 +19,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const basePath = options.path ?? process.env.PATH ?? ''
   const fakes = (options.fakes ?? []).map((name) => fixturePath(`fake-bin/${name}`))
   return execa(process.execPath, [RUN, ...args], {
-    // Wide columns: oclif wraps error messages at 80 columns when stderr is not a terminal.
-    env: {OCLIF_COLUMNS: '10000', ...options.env, PATH: [...fakes, basePath].join(':')},
+    env: {...options.env, PATH: [...fakes, basePath].join(':')},
     reject: false,
   })
 }
