@@ -1,5 +1,8 @@
 import {execa} from 'execa'
-import {access} from 'node:fs/promises'
+import assert from 'node:assert/strict'
+import {existsSync, readdirSync} from 'node:fs'
+import {access, readFile} from 'node:fs/promises'
+import path from 'node:path'
 
 /** Every container a test made carries this label, so cleanup can find them all. */
 export const TEST_LABEL = 'io.podman-stats.test=true'
@@ -26,13 +29,27 @@ export async function removeTestContainers(): Promise<void> {
   if (names.length > 0) await execa('podman', ['rm', '--force', '--time', '0', ...names], {reject: false})
 }
 
-/** Freezer states of every container cgroup that is not THAWED (cgroup v1). */
+/**
+ * Every container cgroup left frozen: v1 freezer.state not THAWED under libpod_parent (this
+ * host), or v2 cgroup.freeze of 1 in a libpod scope. Fails when neither layout is there, so that
+ * "nothing frozen" never passes for want of looking in the right place.
+ */
 export async function frozenCgroups(): Promise<string[]> {
-  const result = await execa('sh', [
-    '-c',
-    'grep -l -v THAWED /sys/fs/cgroup/freezer/libpod_parent/*/freezer.state 2>/dev/null || true',
-  ])
-  return String(result.stdout).split('\n').filter(Boolean)
+  const v1 = '/sys/fs/cgroup/freezer/libpod_parent'
+  if (existsSync(v1)) {
+    const states = await Promise.all(
+      readdirSync(v1)
+        .filter((d) => d.startsWith('libpod-'))
+        .map(async (d) => [d, await readFile(path.join(v1, d, 'freezer.state'), 'utf8').catch(() => 'THAWED')]),
+    )
+    return states.filter(([, state]) => state.trim() !== 'THAWED').map(([d]) => path.join(v1, d))
+  }
+
+  assert.ok(existsSync('/sys/fs/cgroup/cgroup.controllers'), 'neither the v1 freezer nor a v2 hierarchy is mounted')
+  const found = await execa('find', ['/sys/fs/cgroup', '-path', '*libpod-*', '-name', 'cgroup.freeze'])
+  const files = String(found.stdout).split('\n').filter(Boolean)
+  const frozen = await Promise.all(files.map(async (f) => (await readFile(f, 'utf8')).trim() === '1'))
+  return files.filter((_, i) => frozen[i]).map((f) => path.dirname(f))
 }
 
 let counter = 0

@@ -255,7 +255,7 @@ describe('charts', () => {
       assert.deepEqual(chartsSpec(samples, summarize(samples)).datasets, {distribution: [], segments: []})
     })
 
-    it('renders 100 cycles of 3 configurations well within a second', async () => {
+    it('charts 100 cycles of 3 configurations, one mark a cycle (its time: bench/charts.ts)', async () => {
       const real = await benchSamples('bench-3x10.jsonl')
       // 10 real cycles per configuration, each taken 10 times with a small deterministic shift.
       const samples: Sample[] = []
@@ -265,12 +265,8 @@ describe('charts', () => {
 
       assert.equal(samples.length, 300)
       const summary = summarize(samples)
-      await renderChartsSvg(samples, summary)
-      const started = performance.now()
       const svg = await renderChartsSvg(samples, summary)
-      const ms = performance.now() - started
       assert.equal(count(markGroup(svg, 'mark-rect role-mark concat_1_concat_0_layer_1_marks'), '<path'), 300)
-      assert.ok(ms < 1000, `${ms.toFixed(0)} ms`)
     })
   })
 })
