@@ -59,8 +59,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     await checkReportTargets(targets, {force: flags.force, inputs: argv as string[]})
     const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
-    for (const problem of report.problems)
-      this.logToStderr(`warning: ${problem.file}:${problem.line}: ${problem.message}`)
+    for (const problem of report.problems) this.warnLine(`${problem.file}:${problem.line}: ${problem.message}`)
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))
     if (flags.html)
       await writeFileReplacing(

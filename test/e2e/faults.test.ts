@@ -121,7 +121,7 @@ describe('podman faults (fake podman for checkpoint/restore, real podman for the
       assert.equal(result.exitCode, 130)
       assert.match(
         String(result.stderr),
-        /Error: stopped waiting for podman container checkpoint \(pid \d+\), which goes on by itself/,
+        /Error \[INTERRUPTED\]: stopped waiting for podman container checkpoint \(pid \d+\), which goes on by itself/,
       )
       assert.ok(await markerSays('started')(), 'podman got no SIGINT, even the second time')
       assert.doesNotThrow(() => process.kill(podmanPid, 0), 'podman is still running')

@@ -6,7 +6,6 @@ import {CgroupTarget} from '../../src/cgroup/types.js'
 import {monotonicNs} from '../../src/time.js'
 import {podman, startContainer} from '../helpers/podman.js'
 
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
     setTimeout(resolve, ms)

@@ -59,7 +59,7 @@ async function assertIntact(name: string, counterBefore: number): Promise<void> 
 /** One error message on stderr, the notice of the Ctrl-C apart, and no stack trace. */
 function assertOneMessage(stderr: string, pattern: RegExp): void {
   assert.match(stderr, pattern)
-  assert.equal(stderr.match(/Error: /g)?.length, 1, stderr)
+  assert.equal(stderr.match(/^Error \[/gm)?.length, 1, stderr)
   assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace')
 }
 

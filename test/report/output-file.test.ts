@@ -51,7 +51,7 @@ describe('output files', () => {
     it('say why a path cannot be written: a missing folder, a folder', async () => {
       await refused(checkAppendable(path.join(dir, 'missing', 'out.jsonl')), /its folder does not exist/)
       await mkdir(path.join(dir, 'sub'))
-      await refused(checkAppendable(path.join(dir, 'sub')), /it is a folder/)
+      await refused(checkAppendable(path.join(dir, 'sub')), /it is a directory, not a file \(EISDIR\)/)
     })
   })
 
