@@ -1,18 +1,13 @@
 import {createReadStream} from 'node:fs'
 import {open} from 'node:fs/promises'
-import {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
-import {createGunzip} from 'node:zlib'
 import {type Extract, extract as tarExtract} from 'tar-stream'
 
 import {SNIFF_BYTES, sniffCompression} from './compression.js'
-import {type ArchiveContents, type CheckpointContents, isReadFile, READ_FILES, type ReadFile} from './contents.js'
-import {normalizeEntryName} from './entry-name.js'
+import {type ArchiveContents, type CheckpointContents, type ReadFile} from './contents.js'
 import {ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
+import {gunzip} from './gunzip-stream.js'
+import {consume} from './read-entry.js'
 import {decompressZstd} from './zstd-stream.js'
-
-/** One entry as tar-stream hands it over: its header and a stream of its data. */
-type Entry = Extract extends AsyncIterable<infer E> ? E : never
 
 const CHUNK_BYTES = 256 * 1024
 const BLOCK = 512
@@ -106,38 +101,6 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   }
 }
 
-/**
- * gunzip as a stream of chunks; zlib's failures become ArchiveStreamErrors.
- *
- * @yields the decompressed bytes, as zlib hands them out
- */
-async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let read = 0
-  async function* counted() {
-    for await (const chunk of source) {
-      read += chunk.length
-      yield chunk
-    }
-  }
-
-  const unzip = createGunzip()
-  // Its failures reach the loop below through `unzip`.
-  pipeline(Readable.from(counted()), unzip).catch(() => {})
-  try {
-    for await (const chunk of unzip) yield chunk as Buffer
-  } catch (error) {
-    const {code, message} = error as NodeJS.ErrnoException
-    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error
-    if (code === 'Z_BUF_ERROR') {
-      throw new ArchiveStreamError(`the gzip stream ends early after ${read} compressed bytes: it is truncated`, true)
-    }
-
-    throw new ArchiveStreamError(`the gzip stream is corrupt (${message}) within its first ${read} bytes`, false)
-  } finally {
-    unzip.destroy()
-  }
-}
-
 /** The tar stream's size, and how many zero bytes it ends with. */
 interface Tail {
   bytes: number
@@ -225,55 +188,6 @@ function drained(stream: Extract): Promise<void> {
     stream.on('drain', done)
     stream.on('close', done)
   })
-}
-
-async function consume(entry: Entry, contents: CheckpointContents, source: string): Promise<void> {
-  const {header} = entry
-  const normalized = normalizeEntryName(header.name)
-  if ('unsafe' in normalized) {
-    throw badArchive(source, `it holds ${normalized.unsafe}: refusing the whole archive`, SUGGESTIONS.unsafe)
-  }
-
-  const {name} = normalized
-  const {size} = header
-  const isFile = header.type === 'file' || header.type === 'contiguous-file'
-  if (isFile) contents.files.push({bytes: size, name})
-  if (!isFile && isReadFile(name)) {
-    contents.notFiles[name] =
-      header.type === 'directory'
-        ? 'a directory'
-        : header.type === 'symlink'
-          ? 'a symbolic link'
-          : `a tar entry of type ${header.type}`
-  }
-
-  if (!isFile || !isReadFile(name)) {
-    await skip(entry)
-    return
-  }
-
-  if (contents.read[name] || contents.oversized[name]) {
-    contents.warnings.push(`${name} appears more than once in the archive: the last one is used`)
-  }
-
-  if (size > READ_FILES[name]) {
-    contents.oversized[name] = size
-    delete contents.read[name]
-    await skip(entry)
-    return
-  }
-
-  const parts: Buffer[] = []
-  for await (const chunk of entry) parts.push(chunk as Buffer)
-  contents.read[name] = Buffer.concat(parts)
-  delete contents.oversized[name]
-  if (header.mtime && !Number.isNaN(header.mtime.getTime())) contents.modified[name] = header.mtime
-}
-
-/** Reads an entry's data to its end, which is how tar-stream moves on to the next header. */
-async function skip(entry: Entry): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the data itself is not needed
-  for await (const _chunk of entry) continue
 }
 
 /** tar-stream's failures, in words, with where the stream broke. */
