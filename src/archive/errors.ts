@@ -15,6 +15,20 @@ export class ArchiveStreamError extends Error {
   }
 }
 
+/**
+ * A compressed archive that expands past a limit (src/archive/limits.ts), with what to do about
+ * it: reading stopped there. The archive reader turns it into a BAD_ARCHIVE error naming the input.
+ */
+export class ArchiveLimitError extends Error {
+  constructor(
+    message: string,
+    readonly suggestions: string[],
+  ) {
+    super(message)
+    this.name = 'ArchiveLimitError'
+  }
+}
+
 export const SUGGESTIONS = {
   corrupt: [
     'The archive is damaged: copy it again from where it was made, or export the checkpoint again (podman container checkpoint --export FILE).',

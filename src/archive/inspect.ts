@@ -13,6 +13,7 @@ import {type CheckpointedContainer, readContainer} from './container-config.js'
 import {decodeStatistics} from './decode-statistics.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
 import {isImage, isPagesImage, layoutOf} from './layout.js'
+import {type ArchiveLimits} from './limits.js'
 import {readArchive, readArchiveBytes} from './read-archive.js'
 import {readCheckpointDirectory} from './read-directory.js'
 
@@ -71,6 +72,8 @@ export interface InspectReport {
 }
 
 export interface InspectOptions {
+  /** How far a compressed archive may expand (src/archive/limits.ts); the defaults otherwise. */
+  limits?: Partial<ArchiveLimits>
   /** The page size to count CRIU's pages in, instead of this host's. */
   pageSize?: number
 }
@@ -112,7 +115,7 @@ export async function inspectArchiveBytes(
   input: string,
   options: InspectOptions = {},
 ): Promise<Inspection> {
-  const contents = await readArchiveBytes(bytes, input)
+  const contents = await readArchiveBytes(bytes, input, {limits: options.limits})
   const source = {compression: contents.compression, kind: 'archive', path: input} as const
   return withArchiveSizes(build({contents, input, pageSize: await pageSizeOf(options), source}), contents)
 }
@@ -136,7 +139,7 @@ export async function inspectCheckpoint(input: string, options: InspectOptions =
     throw badArchive(input, `it is ${fileKind(info)}, not a regular file`, SUGGESTIONS.format)
   }
 
-  const contents = await readArchive(absolute, input)
+  const contents = await readArchive(absolute, input, {limits: options.limits})
   const source = {compression: contents.compression, kind: 'archive', path: absolute} as const
   return withArchiveSizes(build({contents, input, pageSize, source}), contents)
 }

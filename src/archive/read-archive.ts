@@ -4,8 +4,9 @@ import {type Extract, extract as tarExtract} from 'tar-stream'
 
 import {SNIFF_BYTES, sniffCompression} from './compression.js'
 import {type ArchiveContents, type CheckpointContents, type ReadFile} from './contents.js'
-import {ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
+import {ArchiveLimitError, ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
 import {gunzip} from './gunzip-stream.js'
+import {type ArchiveLimits, capExpansion, limitsOf} from './limits.js'
 import {consume} from './read-entry.js'
 import {decompressZstd} from './zstd-stream.js'
 
@@ -20,7 +21,7 @@ const BLOCK = 512
 export async function readArchive(
   path: string,
   source = path,
-  {until}: {until?: ReadFile} = {},
+  {limits, until}: {limits?: Partial<ArchiveLimits>; until?: ReadFile} = {},
 ): Promise<ArchiveContents> {
   let head: Buffer
   let archiveBytes: number
@@ -39,7 +40,7 @@ export async function readArchive(
 
   const stream = createReadStream(path, {highWaterMark: CHUNK_BYTES})
   try {
-    return await readArchiveStream(stream, {archiveBytes, head, source, until})
+    return await readArchiveStream(stream, {archiveBytes, head, limits: limitsOf(limits), source, until})
   } finally {
     stream.destroy()
   }
@@ -49,19 +50,22 @@ export async function readArchive(
 export async function readArchiveBytes(
   bytes: Uint8Array,
   source = 'archive',
-  chunkBytes = CHUNK_BYTES,
+  {chunkBytes = CHUNK_BYTES, limits}: {chunkBytes?: number; limits?: Partial<ArchiveLimits>} = {},
 ): Promise<ArchiveContents> {
   async function* chunks() {
     for (let at = 0; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes)
   }
 
-  return readArchiveStream(chunks(), {archiveBytes: bytes.length, head: bytes.subarray(0, SNIFF_BYTES), source})
+  const head = bytes.subarray(0, SNIFF_BYTES)
+  return readArchiveStream(chunks(), {archiveBytes: bytes.length, head, limits: limitsOf(limits), source})
 }
 
 interface StreamOptions {
   archiveBytes: number
   /** The stream's first bytes (up to SNIFF_BYTES), to tell the compression. */
   head: Uint8Array
+  /** How far a compressed stream may expand. */
+  limits: ArchiveLimits
   /** Names the archive in messages. */
   source: string
   /** Stop once this file is read: the rest is neither decompressed nor checked (sizes are partial). */
@@ -79,7 +83,15 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   }
 
   const {compression} = sniffed
-  const tarStream = compression === 'gzip' ? gunzip(input) : compression === 'zstd' ? decompressZstd(input) : input
+  // A plain tar expands to nothing more than itself: only decompression is capped.
+  const tarStream =
+    compression === 'none'
+      ? input
+      : capExpansion(
+          compression === 'gzip' ? gunzip(input) : decompressZstd(input),
+          options.archiveBytes,
+          options.limits,
+        )
   try {
     return {
       ...(await readTar(tarStream, options.source, options.until)),
@@ -87,6 +99,7 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
       compression,
     }
   } catch (error) {
+    if (error instanceof ArchiveLimitError) throw badArchive(options.source, error.message, error.suggestions)
     if (error instanceof ArchiveStreamError) {
       throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
     }

@@ -1,9 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {inspectCheckpoints, InspectReport} from '../archive/inspect.js'
+import {DEFAULT_LIMITS, DEFAULT_MAX_EXPANDED, parseMaxExpanded, parseMaxRatio} from '../archive/limits.js'
 import {BaseCommand} from '../base-command.js'
 import {EXIT_CODES, PodmanStatsError} from '../errors.js'
 import {renderInspections} from '../render/inspect-table.js'
+import {formatBytes} from '../render/units.js'
 import {schemas, validate} from '../schemas.js'
 
 export default class Inspect extends BaseCommand {
@@ -18,6 +20,20 @@ Reads an archive written by 'podman container checkpoint --export' (plain tar, g
     '<%= config.bin %> <%= command.id %> a.tar b.tar.gz --json',
   ]
   static flags = {
+    'max-expanded': Flags.custom<number>({
+      default: DEFAULT_LIMITS.maxExpandedBytes,
+      defaultHelp: async () => DEFAULT_MAX_EXPANDED,
+      description:
+        'stop reading a compressed archive once its tar stream passes this size (binary units: 512MiB, 64G, 1TiB)',
+      helpValue: '<size>',
+      parse: async (input) => parseMaxExpanded(input),
+    })(),
+    'max-ratio': Flags.custom<number>({
+      default: DEFAULT_LIMITS.maxRatio,
+      description: `stop reading a compressed archive once it has expanded more than this many times its own size (judged past ${formatBytes(DEFAULT_LIMITS.ratioFloorBytes)} expanded)`,
+      helpValue: '<n>',
+      parse: async (input) => parseMaxRatio(input),
+    })(),
     // Linux pages: 4 KiB (x86, arm64), 8 KiB (sparc64), 16 KiB and 64 KiB (arm64, ppc64).
     'page-size': Flags.option({
       description: "bytes per page to count CRIU's pages in (default: this host's; CRIU does not record it)",
@@ -30,6 +46,7 @@ Reads an archive written by 'podman container checkpoint --export' (plain tar, g
   async run(): Promise<InspectReport> {
     const {argv, flags} = await this.parse(Inspect)
     const {errors, report} = await inspectCheckpoints(argv as string[], {
+      limits: {maxExpandedBytes: flags['max-expanded'], maxRatio: flags['max-ratio']},
       pageSize: flags['page-size'] === undefined ? undefined : Number(flags['page-size']),
     })
     // The document is printed only if it is what schemas/inspect.schema.json promises.

@@ -107,7 +107,7 @@ describe('readArchive', () => {
       const whole = await readArchiveBytes(bytes)
       for (const size of [13, 512, 4099]) {
         // eslint-disable-next-line no-await-in-loop -- one chunk size after the other
-        assert.deepEqual(await readArchiveBytes(bytes, 'archive', size), whole, `chunks of ${size} bytes`)
+        assert.deepEqual(await readArchiveBytes(bytes, 'archive', {chunkBytes: size}), whole, `chunks of ${size} bytes`)
       }
     })
   })
