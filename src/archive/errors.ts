@@ -9,6 +9,8 @@ export class ArchiveStreamError extends Error {
     message: string,
     /** The stream simply ends too early (as opposed to holding wrong bytes). */
     readonly truncated: boolean,
+    /** What to do, when it is not what a truncated or corrupt stream calls for. */
+    readonly suggestions?: string[],
   ) {
     super(message)
     this.name = 'ArchiveStreamError'

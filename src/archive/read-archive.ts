@@ -101,7 +101,8 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   } catch (error) {
     if (error instanceof ArchiveLimitError) throw badArchive(options.source, error.message, error.suggestions)
     if (error instanceof ArchiveStreamError) {
-      throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+      const suggestions = error.suggestions ?? (error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+      throw badArchive(options.source, error.message, suggestions)
     }
 
     // The file itself failed to read (EIO, a file that went away): the archive cannot be read.
@@ -214,7 +215,16 @@ function tarError(error: unknown, last: string, tail: Tail, dataEnd: number): un
     return new ArchiveStreamError(`the tar stream ends after ${tail.bytes} bytes, ${where}: it is truncated`, true)
   }
 
-  if (/^(Invalid tar header|Invalid header|Header exceeds max size)/.test(error.message)) {
+  // tar-stream's words for a size below zero or no number (see src/archive/entry-check.ts).
+  if (error.message === 'Invalid header') {
+    return new ArchiveStreamError(
+      `a tar header after the entry ${JSON.stringify(last)} gives a negative size, or one that is no number: refusing the whole archive`,
+      false,
+      SUGGESTIONS.unsafe,
+    )
+  }
+
+  if (/^(Invalid tar header|Header exceeds max size)/.test(error.message)) {
     return new ArchiveStreamError(
       `a tar header after the entry ${JSON.stringify(last)} is corrupt (${error.message.replace(/\.? Maybe.*/, '')})`,
       false,

@@ -1,24 +1,24 @@
 import type {Extract} from 'tar-stream'
 
 import {type CheckpointContents, isReadFile, READ_FILES} from './contents.js'
-import {normalizeEntryName} from './entry-name.js'
+import {checkEntry} from './entry-check.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
 
 /** One entry as tar-stream hands it over: its header and a stream of its data. */
 export type Entry = Extract extends AsyncIterable<infer E> ? E : never
 
 /**
- * Takes in one entry: a regular file is listed, one of the few files an inspection needs
+ * Takes in one entry, or refuses the archive for it (src/archive/entry-check.ts): a regular file is listed, one of the few files an inspection needs
  * (READ_FILES) is read whole, and the data of every other entry is skipped.
  */
 export async function consume(entry: Entry, contents: CheckpointContents, source: string): Promise<void> {
   const {header} = entry
-  const normalized = normalizeEntryName(header.name)
-  if ('unsafe' in normalized) {
-    throw badArchive(source, `it holds ${normalized.unsafe}: refusing the whole archive`, SUGGESTIONS.unsafe)
+  const checked = checkEntry(header)
+  if ('unsafe' in checked) {
+    throw badArchive(source, `it holds ${checked.unsafe}: refusing the whole archive`, SUGGESTIONS.unsafe)
   }
 
-  const {name} = normalized
+  const {name} = checked
   const {size} = header
   const isFile = header.type === 'file' || header.type === 'contiguous-file'
   if (isFile) contents.files.push({bytes: size, name})

@@ -7,7 +7,14 @@ import type {InspectReport} from '../../src/archive/inspect.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
-import {gzipBomb, piecesLength, zeroPagesCheckpoint, zstdBomb, zstdOf} from '../helpers/hostile-archives.js'
+import {
+  gzipBomb,
+  piecesLength,
+  symlinkOutside,
+  zeroPagesCheckpoint,
+  zstdBomb,
+  zstdOf,
+} from '../helpers/hostile-archives.js'
 import {tempDir} from '../helpers/temp.js'
 
 const archive = (name: string) => fixturePath(`archives/${name}`)
@@ -167,6 +174,17 @@ describe('podman-stats inspect', () => {
         inspection.checks.map((c) => c.outcome),
         ['pass', 'pass', 'pass'],
       )
+    })
+
+    it('a symbolic link out of the archive, under --json: one failure, BAD_ARCHIVE (11)', async () => {
+      const result = await inspect([await saved('symlink.tar', symlinkOutside()), '--json'])
+      assert.equal(result.exitCode, 11)
+      const {failures} = json<InspectReport>(result)
+      assert.deepEqual(
+        failures.map((f) => [f.code, f.exitCode]),
+        [['BAD_ARCHIVE', 11]],
+      )
+      assert.match(failures[0].message, /a symbolic link "checkpoint\/escape" to "\/etc\/passwd", outside the archive/)
     })
   })
 })

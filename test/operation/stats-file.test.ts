@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {zeroPagesCheckpoint, zstdBomb, zstdOf} from '../helpers/hostile-archives.js'
+import {symlinkOutside, zeroPagesCheckpoint, zstdBomb, zstdOf} from '../helpers/hostile-archives.js'
 import {tempDir} from '../helpers/temp.js'
 
 // The statistics of `checkpoint --export`, read from the archive Podman just wrote.
@@ -49,5 +49,10 @@ describe('readStatsFileOf an exported archive', () => {
       (reading as {warning: string}).warning,
       /it expands to more than 250 times .*\(--max-ratio\): reading stopped after 64\.0 MiB; only Podman's figures are recorded$/,
     )
+  })
+
+  it('a link out of the archive before stats-dump: refused the same way', async () => {
+    const {reading} = await read('symlink.tar', symlinkOutside())
+    assert.match((reading as {warning: string}).warning, /a symbolic link "checkpoint\/escape" to "\/etc\/passwd"/)
   })
 })
