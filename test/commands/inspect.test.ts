@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import {readdir, writeFile} from 'node:fs/promises'
-import path from 'node:path'
+import {readdir} from 'node:fs/promises'
 
 import type {InspectReport} from '../../src/archive/inspect.js'
 
@@ -126,12 +125,6 @@ describe('podman-stats inspect', () => {
 
     after(hostile.remove)
 
-    async function saved(name: string, bytes: Buffer): Promise<string> {
-      const file = path.join(hostile.path(), name)
-      await writeFile(file, bytes)
-      return file
-    }
-
     it('--max-expanded or --max-ratio values that make no sense: a usage error (2) before anything is read', async () => {
       for (const [flag, value] of [
         ['--max-expanded', '0'],
@@ -148,7 +141,7 @@ describe('podman-stats inspect', () => {
     })
 
     it('a zstd bomb with the default limits: BAD_ARCHIVE (11), naming the limit and its flag, within 3 s', async () => {
-      const file = await saved('bomb.tar.zst', zstdBomb(GiB))
+      const file = await hostile.write('bomb.tar.zst', zstdBomb(GiB))
       const started = performance.now()
       const result = await inspect([file])
       assert.ok(performance.now() - started < 3000, `${performance.now() - started} ms`)
@@ -160,11 +153,11 @@ describe('podman-stats inspect', () => {
     })
 
     it('--max-expanded: a gzip bomb stopped there, an archive just within it read whole', async () => {
-      const bomb = await inspect([await saved('bomb.tar.gz', gzipBomb(GiB)), '--max-expanded', '32MiB'])
+      const bomb = await inspect([await hostile.write('bomb.tar.gz', gzipBomb(GiB)), '--max-expanded', '32MiB'])
       assert.equal(bomb.exitCode, 11)
       assert.match(oneLine(bomb.stderr), /it expands to more than 32\.0 MiB, the limit \(--max-expanded\)/)
       const pieces = zeroPagesCheckpoint(8 * 1024 * 1024)
-      const file = await saved('pages.tar.zst', zstdOf(pieces))
+      const file = await hostile.write('pages.tar.zst', zstdOf(pieces))
       const args = ['--max-expanded', `${piecesLength(pieces)}`, '--page-size', '4096', '--json']
       const result = await inspect([file, ...args])
       assert.equal(result.exitCode, 0, String(result.stderr))
@@ -177,7 +170,7 @@ describe('podman-stats inspect', () => {
     })
 
     it('a symbolic link out of the archive, under --json: one failure, BAD_ARCHIVE (11)', async () => {
-      const result = await inspect([await saved('symlink.tar', symlinkOutside()), '--json'])
+      const result = await inspect([await hostile.write('symlink.tar', symlinkOutside()), '--json'])
       assert.equal(result.exitCode, 11)
       const {failures} = json<InspectReport>(result)
       assert.deepEqual(

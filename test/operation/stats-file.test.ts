@@ -1,7 +1,5 @@
 /* eslint-disable camelcase -- CRIU's fields are snake_case; the test uses them as they are */
 import assert from 'node:assert/strict'
-import {writeFile} from 'node:fs/promises'
-import path from 'node:path'
 
 import {symlinkOutside, zeroPagesCheckpoint, zstdBomb, zstdOf} from '../helpers/hostile-archives.js'
 import {tempDir} from '../helpers/temp.js'
@@ -15,8 +13,7 @@ describe('readStatsFileOf an exported archive', () => {
   after(temp.remove)
 
   async function read(name: string, bytes: Buffer) {
-    const archive = path.join(temp.path(), name)
-    await writeFile(archive, bytes)
+    const archive = await temp.write(name, bytes)
     // Imported as stats-file.ts imports the archive reader, lazily: under mocha a static import
     // would load a second copy of src/errors.ts, whose PodmanStatsError the reader's is not.
     const {readStatsFileOf} = await import('../../src/operation/stats-file.js')
