@@ -35,8 +35,8 @@ export const DEFAULT_MAX_EXPANDED = '64GiB'
 export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = {
   // A checkpoint holds the container's memory pages: archives of tens of GiB are legitimate.
   maxExpandedBytes: parseSize(DEFAULT_MAX_EXPANDED)!,
-  // Real checkpoint archives compress 2 to 20 times (the busybox fixtures: 7 and 9); memory
-  // pre-touched with zeros (a JVM heap) can take one into the hundreds. A zstd bomb is tens of
+  // Real checkpoint archives compress 2 to 20 times (the busybox fixtures: 6 and 9); memory
+  // pre-touched with zeros (a JVM heap) could take one into the hundreds. A zstd bomb is tens of
   // thousands, and a gzip bomb at most 1032 (deflate's ceiling): it still stops a quarter of the way.
   maxRatio: 250,
   ratioFloorBytes: 64 * 1024 * 1024,

@@ -12,12 +12,17 @@ export default class Inspect extends BaseCommand {
   static args = {inputs: Args.string({description: 'checkpoint archives or directories', required: true})}
   static description = `Read checkpoints offline: CRIU's statistics, the container, the sizes.
 
-Reads an archive written by 'podman container checkpoint --export' (plain tar, gzip or zstd, told by its first bytes) as one stream, extracting nothing, or a checkpoint directory kept with --keep (a container's userdata folder, or its checkpoint/ folder). Decodes CRIU's stats-dump (and stats-restore when there is one) with every field, not only those Podman prints, and checks them against the images: (pages_written + shpages_written) x page size against the size of pages-*.img, and memwrite_time <= memdump_time. A damaged archive exits with status ${EXIT_CODES.BAD_ARCHIVE}, a missing or damaged statistics file with ${EXIT_CODES.BAD_STATS_FILE}; with several inputs the others are still inspected.`
+Reads an archive written by 'podman container checkpoint --export' (plain tar, gzip or zstd, told by its first bytes) as one stream, extracting nothing, or a checkpoint directory kept with --keep (a container's userdata folder, or its checkpoint/ folder). Decodes CRIU's stats-dump (and stats-restore when there is one) with every field, not only those Podman prints, and checks them against the images: (pages_written + shpages_written) x page size against the size of pages-*.img, and memwrite_time <= memdump_time.
+
+A compressed archive is read only as far as --max-expanded (its tar stream's size, default ${DEFAULT_MAX_EXPANDED}) and --max-ratio (that size over the archive's, default ${DEFAULT_LIMITS.maxRatio}, judged past ${formatBytes(DEFAULT_LIMITS.ratioFloorBytes)}): a decompression bomb stops there. An archive holding what Podman never writes (a path or a link leading outside it, a device, a FIFO, a negative size) is refused whole, nothing followed or created.
+
+A damaged, refused or stopped archive exits with status ${EXIT_CODES.BAD_ARCHIVE}, a missing or damaged statistics file with ${EXIT_CODES.BAD_STATS_FILE}; with several inputs the others are still inspected.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> /tmp/web.tar.zst',
     '<%= config.bin %> <%= command.id %> /var/lib/containers/storage/overlay-containers/ID/userdata',
     '<%= config.bin %> <%= command.id %> a.tar b.tar.gz --json',
+    '<%= config.bin %> <%= command.id %> big.tar.zst --max-expanded 256GiB',
   ]
   static flags = {
     'max-expanded': Flags.custom<number>({
