@@ -9,9 +9,25 @@ export class ArchiveStreamError extends Error {
     message: string,
     /** The stream simply ends too early (as opposed to holding wrong bytes). */
     readonly truncated: boolean,
+    /** What to do, when it is not what a truncated or corrupt stream calls for. */
+    readonly suggestions?: string[],
   ) {
     super(message)
     this.name = 'ArchiveStreamError'
+  }
+}
+
+/**
+ * A compressed archive that expands past a limit (src/archive/limits.ts), with what to do about
+ * it: reading stopped there. The archive reader turns it into a BAD_ARCHIVE error naming the input.
+ */
+export class ArchiveLimitError extends Error {
+  constructor(
+    message: string,
+    readonly suggestions: string[],
+  ) {
+    super(message)
+    this.name = 'ArchiveLimitError'
   }
 }
 

@@ -2,16 +2,18 @@ import {stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Compression} from './compression.js'
-import type {ArchiveContents, CheckpointContents, ReadFile} from './contents.js'
+import type {ArchiveContents, CheckpointContents} from './contents.js'
 
-import {decodeStatsFile, type StatsKind} from '../criu/stats-file.js'
+import {type StatsKind} from '../criu/stats-file.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {pageSize as hostPageSize} from '../host/page-size.js'
 import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
 import {type CheckpointedContainer, readContainer} from './container-config.js'
+import {decodeStatistics} from './decode-statistics.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
 import {isImage, isPagesImage, layoutOf} from './layout.js'
+import {type ArchiveLimits} from './limits.js'
 import {readArchive, readArchiveBytes} from './read-archive.js'
 import {readCheckpointDirectory} from './read-directory.js'
 
@@ -70,6 +72,8 @@ export interface InspectReport {
 }
 
 export interface InspectOptions {
+  /** How far a compressed archive may expand (src/archive/limits.ts); the defaults otherwise. */
+  limits?: Partial<ArchiveLimits>
   /** The page size to count CRIU's pages in, instead of this host's. */
   pageSize?: number
 }
@@ -111,7 +115,7 @@ export async function inspectArchiveBytes(
   input: string,
   options: InspectOptions = {},
 ): Promise<Inspection> {
-  const contents = await readArchiveBytes(bytes, input)
+  const contents = await readArchiveBytes(bytes, input, {limits: options.limits})
   const source = {compression: contents.compression, kind: 'archive', path: input} as const
   return withArchiveSizes(build({contents, input, pageSize: await pageSizeOf(options), source}), contents)
 }
@@ -135,7 +139,7 @@ export async function inspectCheckpoint(input: string, options: InspectOptions =
     throw badArchive(input, `it is ${fileKind(info)}, not a regular file`, SUGGESTIONS.format)
   }
 
-  const contents = await readArchive(absolute, input)
+  const contents = await readArchive(absolute, input, {limits: options.limits})
   const source = {compression: contents.compression, kind: 'archive', path: absolute} as const
   return withArchiveSizes(build({contents, input, pageSize, source}), contents)
 }
@@ -158,7 +162,6 @@ function withArchiveSizes(inspection: Inspection, contents: ArchiveContents): In
 
 interface BuildInput {
   contents: CheckpointContents
-  /** The folder of CRIU's images inside the archive or directory. */
   /** The images' folder, when the reader knows it (a folder given as CRIU's images folder itself). */
   imagesDirHint?: string
   input: string
@@ -178,11 +181,11 @@ function build({contents, imagesDirHint, input, pageSize, source}: BuildInput): 
   const images = contents.files.filter((f) => isImage(f.name, layout))
   const pages = images.filter((f) => isPagesImage(f.name))
   const criu: Inspection['criu'] = {}
-  const dump = decode(input, contents, 'stats-dump', images.length > 0)
+  const dump = decodeStatistics(input, contents, 'stats-dump', images.length > 0)
   criu.dump = withDerived('stats-dump', dump.statistics, pageSize.bytes)
   warnings.push(...dump.warnings)
   if (contents.read['stats-restore'] || contents.oversized['stats-restore'] || contents.notFiles['stats-restore']) {
-    const restore = decode(input, contents, 'stats-restore', true)
+    const restore = decodeStatistics(input, contents, 'stats-restore', true)
     criu.restore = withDerived('stats-restore', restore.statistics, pageSize.bytes)
     warnings.push(...restore.warnings)
   }
@@ -237,61 +240,6 @@ function containerOf(contents: CheckpointContents, warnings: string[]): Checkpoi
   const checkpointedAt = contents.modified['stats-dump']
   if (checkpointedAt) container.checkpointedAt = checkpointedAt.toISOString()
   return container
-}
-
-/** Decodes a statistics file, or says why there is none. */
-function decode(
-  input: string,
-  contents: CheckpointContents,
-  file: `stats-${string}` & ReadFile,
-  isCheckpoint: boolean,
-) {
-  const bytes = contents.read[file]
-  const oversized = contents.oversized[file]
-  const notFile = contents.notFiles[file]
-  if (notFile !== undefined) {
-    throw new PodmanStatsError('BAD_STATS_FILE', `${file} in ${input} is ${notFile}, not CRIU's statistics file`, {
-      suggestions: SUGGESTIONS.corrupt,
-    })
-  }
-
-  if (oversized !== undefined) {
-    throw new PodmanStatsError(
-      'BAD_STATS_FILE',
-      `${file} in ${input} is ${oversized} bytes, where CRIU writes about 50: it is not a statistics file`,
-      {suggestions: SUGGESTIONS.corrupt},
-    )
-  }
-
-  if (!bytes) {
-    if (!isCheckpoint && !contents.read['config.dump']) {
-      const kind = 'archiveBytes' in contents ? 'a tar archive' : 'a folder'
-      throw badArchive(
-        input,
-        `it is ${kind} but not a Podman checkpoint: it holds no stats-dump, config.dump or checkpoint/ images`,
-        SUGGESTIONS.format,
-      )
-    }
-
-    throw new PodmanStatsError('BAD_STATS_FILE', `${input} holds no ${file}: CRIU's statistics are not there`, {
-      suggestions: [
-        'Podman puts stats-dump into every archive it exports (podman container checkpoint --export); a checkpoint directory keeps it only when checkpointed with --keep.',
-      ],
-    })
-  }
-
-  const decoded = decodeStatsFile(bytes, `${file} in ${input}`)
-  const expected = file === 'stats-dump' ? 'dump' : 'restore'
-  if (decoded.kind !== expected) {
-    // Shown as they are, they would be the other file's fields under this one's name.
-    throw new PodmanStatsError(
-      'BAD_STATS_FILE',
-      `${file} in ${input} holds ${decoded.kind} statistics, where CRIU writes ${expected} statistics: the files were swapped or renamed`,
-      {suggestions: SUGGESTIONS.corrupt},
-    )
-  }
-
-  return decoded
 }
 
 function withDerived(

@@ -1,18 +1,14 @@
 import {createReadStream} from 'node:fs'
 import {open} from 'node:fs/promises'
-import {Readable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
-import {createGunzip} from 'node:zlib'
 import {type Extract, extract as tarExtract} from 'tar-stream'
 
 import {SNIFF_BYTES, sniffCompression} from './compression.js'
-import {type ArchiveContents, type CheckpointContents, isReadFile, READ_FILES, type ReadFile} from './contents.js'
-import {normalizeEntryName} from './entry-name.js'
-import {ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
+import {type ArchiveContents, type CheckpointContents, type ReadFile} from './contents.js'
+import {ArchiveLimitError, ArchiveStreamError, badArchive, SUGGESTIONS} from './errors.js'
+import {gunzip} from './gunzip-stream.js'
+import {type ArchiveLimits, capExpansion, limitsOf} from './limits.js'
+import {consume} from './read-entry.js'
 import {decompressZstd} from './zstd-stream.js'
-
-/** One entry as tar-stream hands it over: its header and a stream of its data. */
-type Entry = Extract extends AsyncIterable<infer E> ? E : never
 
 const CHUNK_BYTES = 256 * 1024
 const BLOCK = 512
@@ -25,7 +21,7 @@ const BLOCK = 512
 export async function readArchive(
   path: string,
   source = path,
-  {until}: {until?: ReadFile} = {},
+  {limits, until}: {limits?: Partial<ArchiveLimits>; until?: ReadFile} = {},
 ): Promise<ArchiveContents> {
   let head: Buffer
   let archiveBytes: number
@@ -44,7 +40,7 @@ export async function readArchive(
 
   const stream = createReadStream(path, {highWaterMark: CHUNK_BYTES})
   try {
-    return await readArchiveStream(stream, {archiveBytes, head, source, until})
+    return await readArchiveStream(stream, {archiveBytes, head, limits: limitsOf(limits), source, until})
   } finally {
     stream.destroy()
   }
@@ -54,19 +50,22 @@ export async function readArchive(
 export async function readArchiveBytes(
   bytes: Uint8Array,
   source = 'archive',
-  chunkBytes = CHUNK_BYTES,
+  {chunkBytes = CHUNK_BYTES, limits}: {chunkBytes?: number; limits?: Partial<ArchiveLimits>} = {},
 ): Promise<ArchiveContents> {
   async function* chunks() {
     for (let at = 0; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes)
   }
 
-  return readArchiveStream(chunks(), {archiveBytes: bytes.length, head: bytes.subarray(0, SNIFF_BYTES), source})
+  const head = bytes.subarray(0, SNIFF_BYTES)
+  return readArchiveStream(chunks(), {archiveBytes: bytes.length, head, limits: limitsOf(limits), source})
 }
 
 interface StreamOptions {
   archiveBytes: number
   /** The stream's first bytes (up to SNIFF_BYTES), to tell the compression. */
   head: Uint8Array
+  /** How far a compressed stream may expand. */
+  limits: ArchiveLimits
   /** Names the archive in messages. */
   source: string
   /** Stop once this file is read: the rest is neither decompressed nor checked (sizes are partial). */
@@ -84,7 +83,15 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
   }
 
   const {compression} = sniffed
-  const tarStream = compression === 'gzip' ? gunzip(input) : compression === 'zstd' ? decompressZstd(input) : input
+  // A plain tar expands to nothing more than itself: only decompression is capped.
+  const tarStream =
+    compression === 'none'
+      ? input
+      : capExpansion(
+          compression === 'gzip' ? gunzip(input) : decompressZstd(input),
+          options.archiveBytes,
+          options.limits,
+        )
   try {
     return {
       ...(await readTar(tarStream, options.source, options.until)),
@@ -92,8 +99,10 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
       compression,
     }
   } catch (error) {
+    if (error instanceof ArchiveLimitError) throw badArchive(options.source, error.message, error.suggestions)
     if (error instanceof ArchiveStreamError) {
-      throw badArchive(options.source, error.message, error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+      const suggestions = error.suggestions ?? (error.truncated ? SUGGESTIONS.truncated : SUGGESTIONS.corrupt)
+      throw badArchive(options.source, error.message, suggestions)
     }
 
     // The file itself failed to read (EIO, a file that went away): the archive cannot be read.
@@ -103,38 +112,6 @@ async function readArchiveStream(input: AsyncIterable<Uint8Array>, options: Stre
     }
 
     throw error
-  }
-}
-
-/**
- * gunzip as a stream of chunks; zlib's failures become ArchiveStreamErrors.
- *
- * @yields the decompressed bytes, as zlib hands them out
- */
-async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let read = 0
-  async function* counted() {
-    for await (const chunk of source) {
-      read += chunk.length
-      yield chunk
-    }
-  }
-
-  const unzip = createGunzip()
-  // Its failures reach the loop below through `unzip`.
-  pipeline(Readable.from(counted()), unzip).catch(() => {})
-  try {
-    for await (const chunk of unzip) yield chunk as Buffer
-  } catch (error) {
-    const {code, message} = error as NodeJS.ErrnoException
-    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error
-    if (code === 'Z_BUF_ERROR') {
-      throw new ArchiveStreamError(`the gzip stream ends early after ${read} compressed bytes: it is truncated`, true)
-    }
-
-    throw new ArchiveStreamError(`the gzip stream is corrupt (${message}) within its first ${read} bytes`, false)
-  } finally {
-    unzip.destroy()
   }
 }
 
@@ -227,55 +204,6 @@ function drained(stream: Extract): Promise<void> {
   })
 }
 
-async function consume(entry: Entry, contents: CheckpointContents, source: string): Promise<void> {
-  const {header} = entry
-  const normalized = normalizeEntryName(header.name)
-  if ('unsafe' in normalized) {
-    throw badArchive(source, `it holds ${normalized.unsafe}: refusing the whole archive`, SUGGESTIONS.unsafe)
-  }
-
-  const {name} = normalized
-  const {size} = header
-  const isFile = header.type === 'file' || header.type === 'contiguous-file'
-  if (isFile) contents.files.push({bytes: size, name})
-  if (!isFile && isReadFile(name)) {
-    contents.notFiles[name] =
-      header.type === 'directory'
-        ? 'a directory'
-        : header.type === 'symlink'
-          ? 'a symbolic link'
-          : `a tar entry of type ${header.type}`
-  }
-
-  if (!isFile || !isReadFile(name)) {
-    await skip(entry)
-    return
-  }
-
-  if (contents.read[name] || contents.oversized[name]) {
-    contents.warnings.push(`${name} appears more than once in the archive: the last one is used`)
-  }
-
-  if (size > READ_FILES[name]) {
-    contents.oversized[name] = size
-    delete contents.read[name]
-    await skip(entry)
-    return
-  }
-
-  const parts: Buffer[] = []
-  for await (const chunk of entry) parts.push(chunk as Buffer)
-  contents.read[name] = Buffer.concat(parts)
-  delete contents.oversized[name]
-  if (header.mtime && !Number.isNaN(header.mtime.getTime())) contents.modified[name] = header.mtime
-}
-
-/** Reads an entry's data to its end, which is how tar-stream moves on to the next header. */
-async function skip(entry: Entry): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the data itself is not needed
-  for await (const _chunk of entry) continue
-}
-
 /** tar-stream's failures, in words, with where the stream broke. */
 function tarError(error: unknown, last: string, tail: Tail, dataEnd: number): unknown {
   if (!(error instanceof Error) || error instanceof ArchiveStreamError) return error
@@ -287,7 +215,16 @@ function tarError(error: unknown, last: string, tail: Tail, dataEnd: number): un
     return new ArchiveStreamError(`the tar stream ends after ${tail.bytes} bytes, ${where}: it is truncated`, true)
   }
 
-  if (/^(Invalid tar header|Invalid header|Header exceeds max size)/.test(error.message)) {
+  // tar-stream's words for a size below zero or no number (see src/archive/entry-check.ts).
+  if (error.message === 'Invalid header') {
+    return new ArchiveStreamError(
+      `a tar header after the entry ${JSON.stringify(last)} gives a negative size, or one that is no number: refusing the whole archive`,
+      false,
+      SUGGESTIONS.unsafe,
+    )
+  }
+
+  if (/^(Invalid tar header|Header exceeds max size)/.test(error.message)) {
     return new ArchiveStreamError(
       `a tar header after the entry ${JSON.stringify(last)} is corrupt (${error.message.replace(/\.? Maybe.*/, '')})`,
       false,

@@ -9,6 +9,7 @@ import type {FuzzOptions, FuzzSummary} from './fuzz-worker.js'
 const SEED = Number(process.env.PODMAN_STATS_FUZZ_SEED ?? 20_261_123)
 const OPTIONS: FuzzOptions = {
   archiveInputs: Number(process.env.PODMAN_STATS_FUZZ_ARCHIVES ?? 1200),
+  hostileInputs: 400,
   seed: SEED,
   statsInputs: 10_000,
   timeoutMs: 5000,
@@ -57,8 +58,8 @@ function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
 }
 
 describe('fuzzing the statistics decoder and the archive reader', () => {
-  it(`${OPTIONS.statsInputs} mutated stats files and ${OPTIONS.archiveInputs} mutated archives: each a result or a PodmanStatsError, none hangs, memory bounded (seed ${SEED})`, async function () {
-    this.timeout(120_000 + OPTIONS.archiveInputs * 20)
+  it(`${OPTIONS.statsInputs} mutated stats files, ${OPTIONS.archiveInputs} mutated archives and ${OPTIONS.hostileInputs} hostile ones: each a result or a PodmanStatsError, none hangs, memory bounded (seed ${SEED})`, async function () {
+    this.timeout(120_000 + (OPTIONS.archiveInputs + OPTIONS.hostileInputs) * 20)
     const summary = await fuzz(OPTIONS)
     const shown = summary.failures
       .slice(0, 5)
@@ -67,13 +68,16 @@ describe('fuzzing the statistics decoder and the archive reader', () => {
     assert.deepEqual(summary.failures.length, 0, `seed ${SEED}: ${summary.failures.length} inputs failed:\n${shown}`)
     assert.equal(total(summary.stats), OPTIONS.statsInputs)
     assert.equal(total(summary.archives), OPTIONS.archiveInputs)
+    assert.equal(total(summary.hostile), OPTIONS.hostileInputs)
     // The mutations reach both outcomes: they are neither all harmless nor all fatal.
     for (const counts of [summary.stats, summary.archives])
       assert.ok(counts.result > 0 && total(counts) > counts.result)
     assert.ok(summary.archives.BAD_ARCHIVE > 0 && summary.archives.BAD_STATS_FILE > 0, JSON.stringify(summary.archives))
+    // A mutation keeps the hostile entry or breaks the archive: refused either way, never a crash or a hang.
+    assert.ok(summary.hostile.BAD_ARCHIVE > 0, JSON.stringify(summary.hostile))
     assert.ok(summary.maxRssBytes < MAX_RSS_BYTES, `resident memory reached ${summary.maxRssBytes} bytes`)
     console.log(
-      `      fuzz (seed ${SEED}): stats ${JSON.stringify(summary.stats)}, archives ${JSON.stringify(summary.archives)}, ${summary.ms} ms, max RSS ${Math.round(summary.maxRssBytes / 1024 / 1024)} MiB`,
+      `      fuzz (seed ${SEED}): stats ${JSON.stringify(summary.stats)}, archives ${JSON.stringify(summary.archives)}, hostile archives ${JSON.stringify(summary.hostile)}, ${summary.ms} ms, max RSS ${Math.round(summary.maxRssBytes / 1024 / 1024)} MiB`,
     )
   })
 })

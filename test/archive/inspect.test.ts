@@ -7,9 +7,9 @@ import {pack} from 'tar-stream'
 
 import {inspectArchiveBytes, inspectCheckpoint, inspectCheckpoints, Inspection} from '../../src/archive/inspect.js'
 import {CRIU_FIELDS} from '../../src/criu/fields.js'
-import {PodmanStatsError} from '../../src/errors.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
+import {rejection} from '../helpers/rejection.js'
 
 const ARCHIVES = {gzip: 'busybox-gzip.tar.gz', none: 'busybox-none.tar', zstd: 'busybox-zstd.tar.zst'} as const
 const archive = (name: string) => fixturePath(`archives/${name}`)
@@ -17,18 +17,6 @@ const DUMP_FIELDS = CRIU_FIELDS.filter((f) => f.operation === 'checkpoint')
 
 function assertValid(report: unknown): void {
   assert.deepEqual(validate(schemas.inspect, report).errors, [])
-}
-
-async function failure(promise: Promise<unknown>, code: 'BAD_ARCHIVE' | 'BAD_STATS_FILE'): Promise<PodmanStatsError> {
-  try {
-    await promise
-  } catch (error) {
-    assert.ok(error instanceof PodmanStatsError, String(error))
-    assert.equal(error.code, code)
-    return error
-  }
-
-  assert.fail('inspected without an error')
 }
 
 async function tarOf(files: Record<string, Buffer>, directories: string[] = []): Promise<Buffer> {
@@ -138,12 +126,12 @@ describe('inspection', () => {
 
     describe('statistics missing or damaged: BAD_STATS_FILE (12)', () => {
       it('no stats-dump', async () => {
-        const error = await failure(inspectCheckpoint(archive('no-stats-dump.tar.zst'), {}), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(archive('no-stats-dump.tar.zst'), {}), 'BAD_STATS_FILE')
         assert.match(error.message, /no-stats-dump.tar.zst holds no stats-dump/)
       })
 
       it('a wrong magic number', async () => {
-        const error = await failure(inspectCheckpoint(archive('wrong-magic.tar.zst')), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(archive('wrong-magic.tar.zst')), 'BAD_STATS_FILE')
         assert.match(
           error.message,
           /^stats-dump in .*wrong-magic.tar.zst is not a valid CRIU statistics file: wrong magic number at byte 0/,
@@ -151,13 +139,13 @@ describe('inspection', () => {
       })
 
       it('a corrupt protobuf message', async () => {
-        const error = await failure(inspectCheckpoint(archive('corrupt-protobuf.tar.zst')), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(archive('corrupt-protobuf.tar.zst')), 'BAD_STATS_FILE')
         assert.match(error.message, /corrupt protobuf message: dump \(field 1\) at byte 12 has wire type 7/)
       })
 
       it('a stats-dump of megabytes', async () => {
         const tar = await tarOf({'config.dump': Buffer.from('{}'), 'stats-dump': Buffer.alloc(2 * 1024 * 1024)})
-        const error = await failure(inspectArchiveBytes(tar, 'big.tar'), 'BAD_STATS_FILE')
+        const error = await rejection(inspectArchiveBytes(tar, 'big.tar'), 'BAD_STATS_FILE')
         assert.match(error.message, /^stats-dump in big.tar is 2097152 bytes, where CRIU writes about 50/)
       })
     })
@@ -191,23 +179,23 @@ describe('inspection', () => {
 
       it('a stats-dump that is a directory', async () => {
         await mkdir(path.join(dir, 'stats-dump'))
-        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(dir), 'BAD_STATS_FILE')
         assert.match(error.message, /^stats-dump in .* is a directory, not CRIU's statistics file/)
         const tar = await tarOf({'checkpoint/inventory.img': Buffer.alloc(8)}, ['stats-dump/'])
-        const fromTar = await failure(inspectArchiveBytes(tar, 'dir.tar'), 'BAD_STATS_FILE')
+        const fromTar = await rejection(inspectArchiveBytes(tar, 'dir.tar'), 'BAD_STATS_FILE')
         assert.match(fromTar.message, /^stats-dump in dir.tar is a directory/)
       })
 
       it('a stats-restore that is a directory is not passed over', async () => {
         await copyFile(fixturePath('criu/8mib/stats-dump'), path.join(dir, 'stats-dump'))
         await mkdir(path.join(dir, 'stats-restore'))
-        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(dir), 'BAD_STATS_FILE')
         assert.match(error.message, /^stats-restore in .* is a directory/)
       })
 
       it("a stats-restore put where the stats-dump belongs: refused, never shown under the other's name", async () => {
         await copyFile(fixturePath('criu/8mib/stats-restore'), path.join(dir, 'stats-dump'))
-        const error = await failure(inspectCheckpoint(dir), 'BAD_STATS_FILE')
+        const error = await rejection(inspectCheckpoint(dir), 'BAD_STATS_FILE')
         assert.match(error.message, /stats-dump in .* holds restore statistics, where CRIU writes dump statistics/)
       })
     })
@@ -215,7 +203,7 @@ describe('inspection', () => {
     it('an empty checkpoint/ folder is called a folder, not a tar archive', async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-inspect-'))
       await mkdir(path.join(dir, 'checkpoint'))
-      const error = await failure(inspectCheckpoint(dir), 'BAD_ARCHIVE')
+      const error = await rejection(inspectCheckpoint(dir), 'BAD_ARCHIVE')
       assert.match(error.message, /it is a folder but not a Podman checkpoint/)
       await rm(dir, {force: true, recursive: true})
     })
@@ -300,7 +288,7 @@ describe('inspection', () => {
     })
 
     it('a tar archive that is no checkpoint at all: BAD_ARCHIVE', async () => {
-      const error = await failure(
+      const error = await rejection(
         inspectArchiveBytes(await tarOf({hello: Buffer.from('hi')}), 'hello.tar'),
         'BAD_ARCHIVE',
       )

@@ -6,9 +6,20 @@ import type {InspectReport} from '../../src/archive/inspect.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
+import {
+  gzipBomb,
+  piecesLength,
+  symlinkOutside,
+  zeroPagesCheckpoint,
+  zstdBomb,
+  zstdOf,
+} from '../helpers/hostile-archives.js'
 import {tempDir} from '../helpers/temp.js'
 
 const archive = (name: string) => fixturePath(`archives/${name}`)
+const GiB = 1024 ** 3
+/** stderr on one line: oclif wraps messages. */
+const oneLine = (text: unknown) => String(text).replaceAll(/\s*\n\s*›?\s*/g, ' ')
 
 // The built CLI on the real archives of test/fixtures/archives (no Podman needed).
 describe('podman-stats inspect', () => {
@@ -106,5 +117,68 @@ describe('podman-stats inspect', () => {
     const result = await inspect(['/nonexistent/x.tar.zst'])
     assert.equal(result.exitCode, 11)
     assert.match(String(result.stderr), /cannot read \/nonexistent\/x\.tar\.zst: no such file or directory/)
+  })
+
+  describe('hostile archives (test/helpers/hostile-archives.ts), built in a folder of their own', () => {
+    const hostile = tempDir('podman-stats-hostile-')
+
+    before(hostile.create)
+
+    after(hostile.remove)
+
+    it('--max-expanded or --max-ratio values that make no sense: a usage error (2) before anything is read', async () => {
+      for (const [flag, value] of [
+        ['--max-expanded', '0'],
+        ['--max-expanded', '12XB'],
+        ['--max-ratio', '0.5'],
+        ['--max-ratio', 'many'],
+      ]) {
+        // eslint-disable-next-line no-await-in-loop -- one run after the other
+        const result = await inspect(['/nonexistent/x.tar.zst', flag, value])
+        assert.equal(result.exitCode, 2, `${flag} ${value}`)
+        assert.match(oneLine(result.stderr), new RegExp(`${flag} takes .*, not "${value}"`))
+        assert.doesNotMatch(String(result.stderr), /nonexistent/)
+      }
+    })
+
+    it('a zstd bomb with the default limits: BAD_ARCHIVE (11), naming the limit and its flag, within 3 s', async () => {
+      const file = await hostile.write('bomb.tar.zst', zstdBomb(GiB))
+      const started = performance.now()
+      const result = await inspect([file])
+      assert.ok(performance.now() - started < 3000, `${performance.now() - started} ms`)
+      assert.equal(result.exitCode, 11)
+      assert.match(
+        oneLine(result.stderr),
+        /it expands to more than 250 times its 33\.\d KiB, the limit \(--max-ratio\): reading stopped after 64\.0 MiB .*Try this: .*--max-ratio 2500/,
+      )
+    })
+
+    it('--max-expanded: a gzip bomb stopped there, an archive just within it read whole', async () => {
+      const bomb = await inspect([await hostile.write('bomb.tar.gz', gzipBomb(GiB)), '--max-expanded', '32MiB'])
+      assert.equal(bomb.exitCode, 11)
+      assert.match(oneLine(bomb.stderr), /it expands to more than 32\.0 MiB, the limit \(--max-expanded\)/)
+      const pieces = zeroPagesCheckpoint(8 * 1024 * 1024)
+      const file = await hostile.write('pages.tar.zst', zstdOf(pieces))
+      const args = ['--max-expanded', `${piecesLength(pieces)}`, '--page-size', '4096', '--json']
+      const result = await inspect([file, ...args])
+      assert.equal(result.exitCode, 0, String(result.stderr))
+      const [inspection] = json<InspectReport>(result).results
+      assert.equal(inspection.sizes.tarBytes, piecesLength(pieces))
+      assert.deepEqual(
+        inspection.checks.map((c) => c.outcome),
+        ['pass', 'pass', 'pass'],
+      )
+    })
+
+    it('a symbolic link out of the archive, under --json: one failure, BAD_ARCHIVE (11)', async () => {
+      const result = await inspect([await hostile.write('symlink.tar', symlinkOutside()), '--json'])
+      assert.equal(result.exitCode, 11)
+      const {failures} = json<InspectReport>(result)
+      assert.deepEqual(
+        failures.map((f) => [f.code, f.exitCode]),
+        [['BAD_ARCHIVE', 11]],
+      )
+      assert.match(failures[0].message, /a symbolic link "checkpoint\/escape" to "\/etc\/passwd", outside the archive/)
+    })
   })
 })

@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -8,6 +8,8 @@ export interface TempDir {
   /** The directory; set once `create` has run. */
   path(): string
   remove(): Promise<void>
+  /** Writes a file into the directory and returns its path. */
+  write(name: string, bytes: Uint8Array): Promise<string>
 }
 
 export function tempDir(prefix: string): TempDir {
@@ -19,6 +21,11 @@ export function tempDir(prefix: string): TempDir {
     path: () => dir,
     async remove() {
       if (dir) await rm(dir, {force: true, recursive: true})
+    },
+    async write(name, bytes) {
+      const file = path.join(dir, name)
+      await writeFile(file, bytes)
+      return file
     },
   }
 }
