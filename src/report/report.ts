@@ -25,12 +25,7 @@ export interface Report {
 
 /** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
 export async function buildReport(input: ReportInput): Promise<Report> {
-  if (input.compare && input.files.length !== 2) {
-    throw new PodmanStatsError('USAGE', `--compare takes exactly two files, not ${input.files.length}`, {
-      suggestions: ['podman-stats report --compare before.jsonl after.jsonl'],
-    })
-  }
-
+  checkFileCount(input)
   const all: Results[] = await Promise.all(input.files.map((file) => readResults(file)))
   for (const results of all) {
     // Warm-up cycles are left out of every summary: a file of nothing else has nothing to report.
@@ -64,6 +59,15 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const samples = all.flatMap((r) => samplesOf(r))
   checkBaseline(input.baseline, samples)
   return {moreProblems, problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+}
+
+/** --compare sets exactly two files side by side: refused before any is read. */
+export function checkFileCount({compare, files}: Pick<ReportInput, 'compare' | 'files'>): void {
+  if (compare && files.length !== 2) {
+    throw new PodmanStatsError('USAGE', `--compare takes exactly two files, not ${files.length}`, {
+      suggestions: ['podman-stats report --compare before.jsonl after.jsonl'],
+    })
+  }
 }
 
 /** A --baseline must be one of the configurations, or every ratio would be against nothing. */
