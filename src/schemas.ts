@@ -9,7 +9,7 @@ export * as schemas from './generated/validators.js'
 export type {DocumentSchema} from './generated/validators.js'
 
 export interface ValidationOutcome {
-  /** Violations, each naming the field: "container_statistics[0].criu_statistics.pages_written must be integer". */
+  /** Violations (the first 20), each naming the field: "container_statistics[0].criu_statistics.pages_written must be integer". */
   errors: string[]
   /** Fields the schema does not know, kept in the data (only for documents of other programs). */
   unknownFields: string[]
@@ -80,9 +80,12 @@ export function fieldPath(instancePath: string, child?: string): string {
   return result || '(document)'
 }
 
+/** Errors named at most: nobody reads more, and each costs a few µs (thousands on a big document). */
+const MAX_LINES = 20
+
 /**
- * One line per wrong field. `oneOf` branches (null or object) add noise: when a value is neither,
- * the message says what it is instead of listing every branch.
+ * One line per wrong field, the first MAX_LINES. `oneOf` branches (null or object) add noise:
+ * when a value is neither, the message says what it is instead of listing every branch.
  */
 function describeErrors(errors: ErrorObject[], data: unknown): string[] {
   const lines = new Set<string>()
@@ -100,6 +103,7 @@ function describeErrors(errors: ErrorObject[], data: unknown): string[] {
   }
 
   for (const [instancePath, group] of byPath) {
+    if (lines.size >= MAX_LINES) break
     // A oneOf (null or a value) whose value branch failed deeper down: the deeper errors say what
     // is wrong, and "must be null" at this level would only mislead.
     const failedDeeper = above.has(instancePath)
@@ -124,7 +128,7 @@ function describeErrors(errors: ErrorObject[], data: unknown): string[] {
     }
   }
 
-  return [...lines]
+  return [...lines].slice(0, MAX_LINES)
 }
 
 function valueAt(data: unknown, instancePath: string): unknown {

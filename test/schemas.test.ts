@@ -30,10 +30,12 @@ describe('schema validation', () => {
     }
   })
 
-  it('names every wrong item of a small document, and only the first of a huge one, in bounded time', () => {
+  it('names the first 20 wrong fields of a small document and the first of a huge one, in bounded time', () => {
     const small = validate(schemas.record, checks(DESCRIBED_VALUES / 2)).errors
-    assert.equal(small.length, DESCRIBED_VALUES / 2)
-    assert.equal(small[0], 'checks[0] must be object (got 1)')
+    assert.deepEqual(
+      small,
+      Array.from({length: 20}, (_, i) => `checks[${i}] must be object (got 1)`),
+    )
     const started = Date.now()
     // With every error collected this made a million error objects, and naming them took hours.
     assert.deepEqual(validate(schemas.record, checks(1_000_000)).errors, ['checks[0] must be object (got 1)'])
