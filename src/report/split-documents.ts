@@ -192,12 +192,7 @@ export class DocumentSplitter {
       }
     }
 
-    this.depth = depth
-    this.escaped = escaped
-    this.inString = inString
-    this.line = line
-    this.maxDepth = maxDepth
-    this.values = values
+    Object.assign(this, {depth, escaped, inString, line, maxDepth, values})
     return end
   }
 
