@@ -66,9 +66,4 @@ export abstract class BaseCommand extends Command {
     for (const failure of failures) process.stderr.write(renderFailure(failure) + '\n')
     process.exitCode = failures[0].exitCode
   }
-
-  /** "warning: …" on stderr in every mode (oclif's logToStderr is silent under --json), escaped. */
-  protected warnLine(message: string): void {
-    process.stderr.write(forTerminal(`warning: ${message}`) + '\n')
-  }
 }

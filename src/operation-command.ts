@@ -23,19 +23,7 @@ export abstract class OperationCommand extends BaseCommand {
     flags: OperationFlags & PodmanFlagValues,
   ): Promise<OperationRecord[]> {
     const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
-    // Podman would silently ignore the names; a measurement of other containers than meant is worse.
-    if ((all || latest) && inputs.length > 0) {
-      throw new PodmanStatsError('USAGE', `--${all ? 'all' : 'latest'} selects the containers: name none with it`, {
-        suggestions: [`Either name containers (${inputs.join(' ')}) or use --${all ? 'all' : 'latest'}.`],
-      })
-    }
-
-    if (operation === 'restore' && podman.import !== undefined && inputs.length > 0) {
-      throw new PodmanStatsError('USAGE', '--import restores the container in the archive: name none with it', {
-        suggestions: ['Drop the container names; --name sets the name of the restored container.'],
-      })
-    }
-
+    checkSelection(operation, inputs, flags)
     const result = await runOperation(
       operation,
       {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
@@ -49,5 +37,26 @@ export abstract class OperationCommand extends BaseCommand {
 
     this.reportFailures(result.failures)
     return result.records
+  }
+}
+
+/** Names and the flags that select containers themselves exclude each other: refused before podman runs. */
+export function checkSelection(
+  operation: 'checkpoint' | 'restore',
+  inputs: string[],
+  flags: Pick<OperationFlags, 'all' | 'latest'> & PodmanFlagValues,
+): void {
+  const {all, import: archive, latest} = flags
+  // Podman would silently ignore the names; a measurement of other containers than meant is worse.
+  if ((all || latest) && inputs.length > 0) {
+    throw new PodmanStatsError('USAGE', `--${all ? 'all' : 'latest'} selects the containers: name none with it`, {
+      suggestions: [`Either name containers (${inputs.join(' ')}) or use --${all ? 'all' : 'latest'}.`],
+    })
+  }
+
+  if (operation === 'restore' && archive !== undefined && inputs.length > 0) {
+    throw new PodmanStatsError('USAGE', '--import restores the container in the archive: name none with it', {
+      suggestions: ['Drop the container names; --name sets the name of the restored container.'],
+    })
   }
 }

@@ -19,6 +19,31 @@ export interface MatrixInput {
   tcpEstablished?: boolean[]
 }
 
+/** The matrix flags of `bench` as given: comma-separated lists. */
+export interface MatrixFlags {
+  compress?: string
+  export?: string
+  keep?: string
+  'leave-running'?: string
+  'tcp-established'?: string
+}
+
+/** The configurations `bench` flags ask for; USAGE for a word that is no switch or compression. */
+export function configurationsOfFlags(flags: MatrixFlags): Configuration[] {
+  const list = (name: keyof MatrixFlags) => {
+    const value = flags[name]
+    return value === undefined ? undefined : parseSwitchList(value, name)
+  }
+
+  return expandMatrix({
+    compress: flags.compress?.split(',').map((c) => c.trim()),
+    export: list('export'),
+    keep: list('keep'),
+    leaveRunning: list('leave-running'),
+    tcpEstablished: list('tcp-established'),
+  })
+}
+
 /** "on,off" → [true, false]; the words a user would type for a switch. */
 export function parseSwitchList(text: string, flag: string): boolean[] {
   return text.split(',').map((word) => {

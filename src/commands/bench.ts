@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
 import {BaseCommand} from '../base-command.js'
-import {expandMatrix, parseSwitchList} from '../bench/matrix.js'
+import {configurationsOfFlags} from '../bench/matrix.js'
 import {BenchResult, runBench} from '../bench/run-bench.js'
 import {MAX_TIMER_SECONDS, runFlags} from '../flags.js'
 import {withInterrupts} from '../process/interrupt.js'
@@ -63,14 +63,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
 
   async run(): Promise<BenchResult> {
     const {args, flags} = await this.parse(Bench)
-    const list = (name: string, value?: string) => (value === undefined ? undefined : parseSwitchList(value, name))
-    const configurations = expandMatrix({
-      compress: flags.compress?.split(',').map((c) => c.trim()),
-      export: list('export', flags.export),
-      keep: list('keep', flags.keep),
-      leaveRunning: list('leave-running', flags['leave-running']),
-      tcpEstablished: list('tcp-established', flags['tcp-established']),
-    })
+    const configurations = configurationsOfFlags(flags)
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
     const bar =

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {renderChartsSvg} from '../render/charts.js'
 import {renderHtml} from '../render/html.js'
+import {renderProblems} from '../render/problems.js'
 import {
   renderComparison,
   renderSamplesCsv,
@@ -11,6 +12,7 @@ import {
   renderSummaryTable,
   summaryRows,
 } from '../render/summary.js'
+import {forTerminal} from '../render/terminal-text.js'
 import {checkReportTargets, writeFileReplacing} from '../report/output-file.js'
 import {buildReport, Report} from '../report/report.js'
 
@@ -23,7 +25,7 @@ export default class ReportCommand extends BaseCommand {
   }
   static description = `Summarize saved results as a table, JSON, CSV or Markdown, and draw charts.
 
-Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number and the rest is still used. Statistics per configuration and field (n, min, median, mean, p95, max, standard deviation, median against the baseline). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration (Vega-Lite); --compare sets two runs side by side.`
+Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median, mean, p95, max, standard deviation, median against the baseline). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration (Vega-Lite); --compare sets two runs side by side.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web.jsonl',
@@ -59,7 +61,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     await checkReportTargets(targets, {force: flags.force, inputs: argv as string[]})
     const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
-    for (const problem of report.problems) this.warnLine(`${problem.file}:${problem.line}: ${problem.message}`)
+    process.stderr.write(forTerminal(renderProblems(report)))
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))
     if (flags.html)
       await writeFileReplacing(

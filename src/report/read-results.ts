@@ -1,13 +1,13 @@
 import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
-import {createInterface} from 'node:readline'
 
 import {BenchLine, sampleOfLine} from '../bench/line.js'
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
-import {schemas, validate} from '../schemas.js'
+import {isValid, schemas, validate} from '../schemas.js'
 import {metricsOfRecord} from './metrics.js'
 import {OperationRecord} from './record.js'
+import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from './split-documents.js'
 import {Sample} from './summary.js'
 
 export interface ResultsProblem {
@@ -18,17 +18,32 @@ export interface ResultsProblem {
 /** What one results file held: bench cycles, plain records, and the lines that could not be used. */
 export interface Results {
   benchLines: BenchLine[]
+  /** Problems past the first MAX_PROBLEMS, counted only. */
+  moreProblems: number
   path: string
   problems: ResultsProblem[]
   records: OperationRecord[]
 }
 
+/** Problems kept per file: a file of a million bad lines costs a count, not a million messages. */
+export const MAX_PROBLEMS = 100
+
+/**
+ * Problems past which a file is refused, unread to its end: no results file has a million, and
+ * checking a document costs ~1 µs even when it is `{}`, so 120 MB of those would take a minute.
+ */
+export const MAX_COUNTED_PROBLEMS = 1_000_000
+
+/** Characters of one problem's message: a field path can hold a key as long as the document. */
+const MAX_MESSAGE = 300
+
 /**
  * Reads a results file: JSON Lines of bench cycles or records (`bench`, `--output`), or one JSON
- * array of records (`checkpoint --json`). Every document is validated; a bad line is reported with
- * its number and the rest is still used. Streamed, so a long bench file is not held twice.
+ * array of records (`checkpoint --json`). Every document is validated; a bad one is reported with
+ * its line number and the rest is still used. Streamed, and each document bounded (DOCUMENT_LIMITS),
+ * so neither a long file nor a hostile one is ever held whole.
  */
-export async function readResults(path: string): Promise<Results> {
+export async function readResults(path: string, limits: DocumentLimits = DOCUMENT_LIMITS): Promise<Results> {
   const info = await stat(path).catch(() => {
     throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: no such file`, {suggestions: ['Check the path.']})
   })
@@ -39,29 +54,8 @@ export async function readResults(path: string): Promise<Results> {
     })
   }
 
-  const results: Results = {benchLines: [], path, problems: [], records: []}
-  const lines = createInterface({crlfDelay: Number.POSITIVE_INFINITY, input: createReadStream(path, 'utf8')})
-  let number = 0
-  let array: undefined | {depth: JsonDepth; start: number; text: string}
-  for await (const line of lines) {
-    number++
-    // An editor's byte order mark is not part of the first document.
-    const text = number === 1 ? line.replace(/^\uFEFF/, '') : line
-    // A JSON array (checkpoint --json) spans lines: gathered until its brackets close, and the
-    // lines after it are read as lines again.
-    if (array || text.trimStart().startsWith('[')) {
-      array ??= {depth: new JsonDepth(), start: number, text: ''}
-      array.text += text + '\n'
-      if (array.depth.feed(text + '\n') > 0) continue
-      accept(results, array.start, array.text)
-      array = undefined
-      continue
-    }
-
-    if (text.trim()) accept(results, number, text)
-  }
-
-  if (array) accept(results, array.start, array.text)
+  const results: Results = {benchLines: [], moreProblems: 0, path, problems: [], records: []}
+  await readDocuments(path, limits, (document) => accept(results, document))
   if (results.benchLines.length === 0 && results.records.length === 0) {
     const first = results.problems[0]
     throw new PodmanStatsError(
@@ -76,67 +70,81 @@ export async function readResults(path: string): Promise<Results> {
   return results
 }
 
-/** The bracket depth of JSON text fed piece by piece, strings and their escapes skipped. */
-class JsonDepth {
-  private depth = 0
-  private escaped = false
-  private inString = false
-
-  feed(text: string): number {
-    for (const c of text) {
-      if (this.inString) {
-        if (this.escaped) this.escaped = false
-        else if (c === '\\') this.escaped = true
-        else if (c === '"') this.inString = false
-        continue
-      }
-
-      switch (c) {
-        case '"': {
-          this.inString = true
-          break
-        }
-
-        case '[':
-        case '{': {
-          this.depth++
-          break
-        }
-
-        case ']':
-        case '}': {
-          this.depth--
-          break
-        }
-
-        default:
-      }
+/** Each document of the file in turn; a file that cannot be read (EACCES, EIO) is BAD_RESULTS. */
+async function readDocuments(
+  path: string,
+  limits: DocumentLimits,
+  onDocument: (document: ResultsDocument) => void,
+): Promise<void> {
+  const splitter = new DocumentSplitter(limits)
+  try {
+    for await (const chunk of createReadStream(path)) {
+      for (const document of splitter.push(chunk as Buffer)) onDocument(document)
     }
-
-    return this.depth
+  } catch (error) {
+    if (error instanceof PodmanStatsError) throw error
+    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: ${(error as Error).message}`, {
+      suggestions: ['Check that the file is readable.'],
+    })
   }
+
+  for (const document of splitter.end()) onDocument(document)
 }
 
-function accept(results: Results, line: number, text: string): void {
-  let document: unknown
-  try {
-    document = JSON.parse(text)
-  } catch (error) {
-    results.problems.push({line, message: `not JSON: ${(error as Error).message}`})
+function accept(results: Results, document: ResultsDocument): void {
+  const line = document.firstLine
+  if ('refused' in document) {
+    const lines = document.lastLine > line ? `lines ${line}-${document.lastLine}` : `line ${line}`
+    problem(results, line, () => `the document at ${lines} is ${document.refused}: skipped`)
     return
   }
 
-  for (const item of Array.isArray(document) ? document : [document]) {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(document.text)
+  } catch (error) {
+    problem(results, line, () => `not JSON: ${(error as Error).message}`)
+    return
+  }
+
+  for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
     const isBench = (item as {kind?: string})?.kind === 'bench-cycle'
-    const {errors} = validate(isBench ? schemas.benchLine : schemas.record, item)
-    if (errors.length > 0)
-      results.problems.push({
-        line,
-        message: `not a valid ${isBench ? 'bench cycle' : 'record'}: ${errors.slice(0, 3).join('; ')}`,
-      })
-    else if (isBench) results.benchLines.push(item as BenchLine)
+    const schema = isBench ? schemas.benchLine : schemas.record
+    if (!isValid(schema, item)) {
+      const what = isBench ? 'bench cycle' : 'record'
+      problem(results, line, () => `not a valid ${what}: ${validate(schema, item).errors.slice(0, 3).join('; ')}`)
+    } else if (isBench) results.benchLines.push(item as BenchLine)
     else results.records.push(item as OperationRecord)
   }
+}
+
+/** Keeps a problem, or past MAX_PROBLEMS counts it without the cost of its message. */
+function problem(results: Results, line: number, message: () => string): void {
+  if (results.problems.length < MAX_PROBLEMS) {
+    results.problems.push({line, message: printable(message())})
+    return
+  }
+
+  results.moreProblems++
+  if (MAX_PROBLEMS + results.moreProblems > MAX_COUNTED_PROBLEMS) {
+    throw new PodmanStatsError(
+      'BAD_RESULTS',
+      `${results.path} is no results file: over ${MAX_COUNTED_PROBLEMS.toLocaleString('en-US')} of its documents are unusable (read up to line ${line})`,
+      {suggestions: ['Give a file written by `podman-stats bench`, `--output`, or `checkpoint --json`.']},
+    )
+  }
+}
+
+/**
+ * A message safe to print on a terminal and short: the data's control characters (an escape
+ * sequence in a key, JSON.parse quoting the text) are shown as escapes, and it is cut short.
+ */
+export function printable(message: string): string {
+  const escaped = message.replaceAll(
+    /[\p{Cc}\p{Cf}]/gu,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  )
+  return escaped.length > MAX_MESSAGE ? `${escaped.slice(0, MAX_MESSAGE - 3)}...` : escaped
 }
 
 /** Samples to summarize: measured bench cycles (not warm-ups), and plain records by operation and options. */

@@ -14,6 +14,8 @@ export interface ReportInput {
 export interface Report {
   /** In --compare, each file's own summary. */
   compared?: {a: Summary; b: Summary; labels: [string, string]}
+  /** Per file, the problems past those kept (read-results.ts: MAX_PROBLEMS), counted only. */
+  moreProblems: Array<{count: number; file: string}>
   /** Lines that could not be used, by file and line number. */
   problems: Array<ResultsProblem & {file: string}>
   samples: Sample[]
@@ -23,12 +25,7 @@ export interface Report {
 
 /** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
 export async function buildReport(input: ReportInput): Promise<Report> {
-  if (input.compare && input.files.length !== 2) {
-    throw new PodmanStatsError('USAGE', `--compare takes exactly two files, not ${input.files.length}`, {
-      suggestions: ['podman-stats report --compare before.jsonl after.jsonl'],
-    })
-  }
-
+  checkFileCount(input)
   const all: Results[] = await Promise.all(input.files.map((file) => readResults(file)))
   for (const results of all) {
     // Warm-up cycles are left out of every summary: a file of nothing else has nothing to report.
@@ -44,12 +41,14 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   }
 
   const problems = all.flatMap((r) => r.problems.map((p) => ({...p, file: r.path})))
+  const moreProblems = all.filter((r) => r.moreProblems > 0).map((r) => ({count: r.moreProblems, file: r.path}))
   if (input.compare) {
     const labels = labelsOf(input.files)
     const [a, b] = all.map((r) => samplesOf(r))
     checkBaseline(input.baseline, [...a, ...b])
     return {
       compared: {a: summarize(a, input.baseline), b: summarize(b, input.baseline), labels},
+      moreProblems,
       problems,
       samples: [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
       sources: input.files,
@@ -59,7 +58,16 @@ export async function buildReport(input: ReportInput): Promise<Report> {
 
   const samples = all.flatMap((r) => samplesOf(r))
   checkBaseline(input.baseline, samples)
-  return {problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+  return {moreProblems, problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+}
+
+/** --compare sets exactly two files side by side: refused before any is read. */
+export function checkFileCount({compare, files}: Pick<ReportInput, 'compare' | 'files'>): void {
+  if (compare && files.length !== 2) {
+    throw new PodmanStatsError('USAGE', `--compare takes exactly two files, not ${files.length}`, {
+      suggestions: ['podman-stats report --compare before.jsonl after.jsonl'],
+    })
+  }
 }
 
 /** A --baseline must be one of the configurations, or every ratio would be against nothing. */

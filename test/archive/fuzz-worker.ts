@@ -1,4 +1,4 @@
-/* eslint-disable no-bitwise -- mulberry32 and bit flips are bit arithmetic */
+/* eslint-disable no-bitwise -- bit flips are bit arithmetic */
 // The fuzzing loop of fuzz.test.ts, in a worker thread so that the test can stop it if it hangs
 // (a synchronous endless loop would block the test's own timers) and cap its heap.
 import {readFileSync} from 'node:fs'
@@ -11,6 +11,7 @@ import {decodeStatsFile} from '../../src/criu/stats-file.js'
 import {PodmanStatsError} from '../../src/errors.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {deviceEntry, negativeSizeEntry, symlinkOutside, zstdBomb} from '../helpers/hostile-archives.js'
+import {prng} from '../helpers/random.js'
 
 export interface FuzzOptions {
   archiveInputs: number
@@ -36,18 +37,6 @@ export interface FuzzSummary {
   maxRssBytes: number
   ms: number
   stats: Record<string, number>
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d_2b_79_f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 type Region = [start: number, end: number]
