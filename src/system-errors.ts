@@ -22,7 +22,7 @@ const REASONS: Record<string, [string, string]> = {
   EMFILE: ['too many open files in this process', 'Raise the limit (ulimit -n), or give fewer inputs at once.'],
   ENAMETOOLONG: ['the name is too long', 'Use a shorter path.'],
   ENFILE: ['too many open files on this system', 'Close other programs or raise fs.file-max.'],
-  ENOENT: ['no such file or folder', 'Check the path.'],
+  ENOENT: ['no such file or directory', 'Check the path.'],
   ENOSPC: ['no space left on device', 'Free space on that file system, or write somewhere else.'],
   ENOTDIR: ['a part of the path is not a folder', 'Check the path.'],
   ENXIO: ['no reader or device at the other end', 'Give a regular file.'],

@@ -8,6 +8,7 @@ import {type StatsKind} from '../criu/stats-file.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {pageSize as hostPageSize} from '../host/page-size.js'
+import {systemErrorText} from '../system-errors.js'
 import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
 import {type CheckpointedContainer, readContainer} from './container-config.js'
 import {decodeStatistics} from './decode-statistics.js'
@@ -124,7 +125,7 @@ export async function inspectArchiveBytes(
 export async function inspectCheckpoint(input: string, options: InspectOptions = {}): Promise<Inspection> {
   const absolute = path.resolve(input)
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
-    const problem = error.code === 'ENOENT' ? 'no such file or directory' : error.message
+    const problem = systemErrorText(error)?.reason ?? error.message
     throw badArchive(input, problem, SUGGESTIONS.format)
   })
   const pageSize = await pageSizeOf(options)

@@ -60,13 +60,17 @@ export function parseMaxExpanded(text: string): number {
   return bytes
 }
 
+const MAX_RATIO = 1_000_000
+
 /** --max-ratio's value, or a usage error (exit 2) before anything is read. */
 export function parseMaxRatio(text: string): number {
   const ratio = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN
-  if (!(ratio >= 1 && Number.isFinite(ratio))) {
+  // Past a million the ratio no longer limits anything real (a zstd stream of zeros reaches about
+  // 30,000): a bigger value is a typo, and --max-expanded still bounds the reading.
+  if (!(ratio >= 1 && ratio <= MAX_RATIO)) {
     throw new PodmanStatsError(
       'USAGE',
-      `--max-ratio takes a number of 1 or more (the tar stream's size over the archive's), not "${text}"`,
+      `--max-ratio takes a number from 1 to ${MAX_RATIO} (the tar stream's size over the archive's), not "${text}"`,
       {suggestions: [`e.g. --max-ratio ${DEFAULT_LIMITS.maxRatio * 4}`]},
     )
   }

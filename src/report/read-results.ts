@@ -5,6 +5,7 @@ import {BenchLine, sampleOfLine} from '../bench/line.js'
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {isValid, schemas, validate} from '../schemas.js'
+import {systemErrorText} from '../system-errors.js'
 import {metricsOfRecord} from './metrics.js'
 import {OperationRecord} from './record.js'
 import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from './split-documents.js'
@@ -44,8 +45,8 @@ const MAX_MESSAGE = 300
  * so neither a long file nor a hostile one is ever held whole.
  */
 export async function readResults(path: string, limits: DocumentLimits = DOCUMENT_LIMITS): Promise<Results> {
-  const info = await stat(path).catch(() => {
-    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: no such file`, {suggestions: ['Check the path.']})
+  const info = await stat(path).catch((error: unknown) => {
+    throw unreadable(path, error)
   })
   // A FIFO would block for ever, a device could be endless: only regular files are results.
   if (!info.isFile()) {
@@ -83,12 +84,18 @@ async function readDocuments(
     }
   } catch (error) {
     if (error instanceof PodmanStatsError) throw error
-    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: ${(error as Error).message}`, {
-      suggestions: ['Check that the file is readable.'],
-    })
+    throw unreadable(path, error)
   }
 
   for (const document of splitter.end()) onDocument(document)
+}
+
+/** A results file the system will not give: BAD_RESULTS, in the words of src/system-errors.ts. */
+function unreadable(path: string, error: unknown): PodmanStatsError {
+  const text = systemErrorText(error)
+  return new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: ${text?.reason ?? (error as Error).message}`, {
+    suggestions: [text?.suggestion ?? 'Check that the file is readable.'],
+  })
 }
 
 function accept(results: Results, document: ResultsDocument): void {

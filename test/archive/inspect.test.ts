@@ -322,7 +322,7 @@ describe('inspection', () => {
         errors.map((e) => e.message),
         report.failures.map((f) => f.message),
       )
-      assert.match(report.failures[2].message, /^cannot read \/nonexistent: no such file or directory$/)
+      assert.match(report.failures[2].message, /^cannot read \/nonexistent: no such file or directory \(ENOENT\)$/)
     })
   })
 })

@@ -63,7 +63,7 @@ describe('output: failures to write, closed pipes, one-line errors, terminal esc
     assert.deepEqual(await readdir(full), [])
   })
 
-  it('a results file its user may not read: FILE_ERROR (16) naming EACCES, run as nobody', async () => {
+  it('a results file its user may not read: BAD_RESULTS (13) naming EACCES, run as nobody', async () => {
     const secret = path.join(temp.path(), 'secret.jsonl')
     await copyFile(BENCH, secret)
     await chmod(secret, 0o600)
@@ -77,8 +77,11 @@ describe('output: failures to write, closed pipes, one-line errors, terminal esc
         reject: false,
       },
     )
-    assert.equal(result.exitCode, 16, String(result.stderr))
-    assert.match(failureLines(result.stderr)[0], /permission denied \(EACCES\)$/)
+    assert.equal(result.exitCode, 13, String(result.stderr))
+    assert.match(
+      failureLines(result.stderr)[0],
+      /^Error \[BAD_RESULTS\]: cannot read .*secret\.jsonl: permission denied \(EACCES\)$/,
+    )
   })
 
   it("an unknown flag: USAGE (2) in two lines, pointing at the command's help instead of printing it", async () => {

@@ -64,7 +64,7 @@ describe('results files', () => {
     await assert.rejects(readResults('/proc/self/mem'), (error: unknown) => {
       assert.ok(error instanceof PodmanStatsError)
       assert.equal(error.code, 'BAD_RESULTS')
-      assert.match(error.message, /^cannot read \/proc\/self\/mem: EIO/)
+      assert.match(error.message, /^cannot read \/proc\/self\/mem: an input\/output error from the device \(EIO\)$/)
       return true
     })
   })
