@@ -8,8 +8,8 @@
 import {fileURLToPath} from 'node:url'
 
 import {renderChartsSvg} from '../src/render/charts.js'
-import {readResults, samplesOf} from '../src/report/read-results.js'
-import {Sample, summarize} from '../src/report/summary.js'
+import {readResults, samplesOf} from '../src/results/read-results.js'
+import {Sample, summarize} from '../src/results/summary.js'
 import {fixed, median, numberArg} from './lib.js'
 
 const rounds = numberArg('rounds', 5)

@@ -1,8 +1,8 @@
-// Bundles each command, with everything it imports, into dist/cli (shared code in
-// dist/cli/chunks, code loaded on demand in chunks of its own): one file to load instead of a few
+// Bundles each command, with everything it imports, into dist/bundle (shared code in
+// dist/bundle/chunks, code loaded on demand in chunks of its own): one file to load instead of a few
 // hundred. On a 2-core VM the checkpoint command's module graph loads in ~240 ms bundled against
 // ~390 ms as tsc wrote it (execa's import alone is ~150 ms unbundled). oclif is bundled once, into
-// dist/cli/oclif.js, which bin/run.js loads and every command shares: ~40 ms less than loading
+// dist/bundle/oclif.js, which bin/run.js loads and every command shares: ~40 ms less than loading
 // @oclif/core from its few hundred files. tsc's output stays in dist/ for the benches and the
 // library entry points.
 import {build} from 'esbuild'
@@ -30,7 +30,7 @@ await build({
   external: developmentOnly,
   format: 'esm',
   logLevel: 'warning',
-  outfile: 'dist/cli/oclif.js',
+  outfile: 'dist/bundle/oclif.js',
   platform: 'node',
   stdin: {
     contents: "export {Args, Command, Errors, Flags, execute} from '@oclif/core'",
@@ -39,7 +39,7 @@ await build({
   target: 'node20',
 })
 
-// Every command and chunk sits one directory below dist/cli, so '../oclif.js' reaches the shared copy.
+// Every command and chunk sits one directory below dist/bundle, so '../oclif.js' reaches the shared copy.
 const sharedOclif = {
   name: 'shared-oclif',
   setup(context) {
@@ -64,7 +64,7 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
   outbase: 'dist',
-  outdir: 'dist/cli',
+  outdir: 'dist/bundle',
   platform: 'node',
   plugins: [sharedOclif],
   splitting: true,
@@ -73,7 +73,7 @@ const result = await build({
 
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const usesOclif = output.imports.some((i) => i.path === '../oclif.js')
-  if (usesOclif && path.dirname(path.dirname(file)) !== 'dist/cli') {
-    throw new Error(`${file} imports ../oclif.js but is not one directory below dist/cli`)
+  if (usesOclif && path.dirname(path.dirname(file)) !== 'dist/bundle') {
+    throw new Error(`${file} imports ../oclif.js but is not one directory below dist/bundle`)
   }
 }

@@ -1,4 +1,4 @@
-/** One consistency check, shaped like a record's checks (src/report/record.ts). */
+/** One consistency check, shaped like a record's checks (src/record/record.ts). */
 export interface InspectionCheck {
   check: string
   detail: string

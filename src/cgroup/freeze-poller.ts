@@ -44,7 +44,7 @@ export const FREEZE_POLL_INTERVAL_MS = 0.05
 
 /**
  * The worker's file: beside this module (tsc's output, the TypeScript sources), or, when this code
- * is in a chunk of the command bundle (dist/cli/chunks), in the bundle's cgroup/ folder.
+ * is in a chunk of the command bundle (dist/bundle/chunks), in the bundle's cgroup/ folder.
  */
 const WORKER_URL = [
   new URL(`freeze-poller-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
-import {BaseCommand} from '../base-command.js'
-import {configurationsOfFlags} from '../bench/matrix.js'
-import {BenchResult, runBench} from '../bench/run-bench.js'
-import {MAX_TIMER_SECONDS, runFlags} from '../flags.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {configurationsOfFlags} from '../benchmark/matrix.js'
+import {BenchResult, runBench} from '../benchmark/run-bench.js'
+import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 

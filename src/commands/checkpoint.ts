@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../flags.js'
-import {OperationCommand} from '../operation-command.js'
-import {CHECKPOINT_FLAGS, PodmanFlagValues} from '../podman/flags.js'
-import {OperationRecord} from '../report/record.js'
+import {freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
+import {OperationCommand} from '../cli/operation-command.js'
+import {CHECKPOINT_FLAGS, PodmanFlagValues} from '../podman/podman-flags.js'
+import {OperationRecord} from '../record/record.js'
 
 export default class Checkpoint extends OperationCommand {
   static args = {containers: Args.string({description: 'names or ids of running containers'})}

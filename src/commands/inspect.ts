@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {inspectCheckpoints, InspectReport} from '../archive/inspect.js'
 import {DEFAULT_LIMITS, DEFAULT_MAX_EXPANDED, parseMaxExpanded, parseMaxRatio} from '../archive/limits.js'
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {EXIT_CODES, PodmanStatsError} from '../errors.js'
 import {renderInspections} from '../render/inspect-table.js'
 import {formatBytes} from '../render/units.js'

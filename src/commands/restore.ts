@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {podmanFlags, runFlags, selectionFlags} from '../flags.js'
-import {OperationCommand} from '../operation-command.js'
-import {PodmanFlagValues, RESTORE_FLAGS} from '../podman/flags.js'
-import {OperationRecord} from '../report/record.js'
+import {podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
+import {OperationCommand} from '../cli/operation-command.js'
+import {PodmanFlagValues, RESTORE_FLAGS} from '../podman/podman-flags.js'
+import {OperationRecord} from '../record/record.js'
 
 export default class Restore extends OperationCommand {
   static args = {containers: Args.string({description: 'names or ids of checkpointed containers (none with --import)'})}

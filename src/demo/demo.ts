@@ -7,7 +7,7 @@ import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
 import {LOCAL_IMAGE, withThrowawayContainer} from '../podman/throwaway.js'
 import {DEFAULT_STALL_SECONDS} from '../process/stall-watch.js'
-import {OperationRecord} from '../report/record.js'
+import {OperationRecord} from '../record/record.js'
 
 /** The demo runs the local image scripts/setup-host.sh builds. */
 export {LOCAL_IMAGE as DEMO_IMAGE} from '../podman/throwaway.js'

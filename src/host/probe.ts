@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {CgroupLayout, detectCgroupLayout} from '../cgroup/mode.js'
 import {runProcess} from '../podman/exec.js'
-import {CheckpointProbe} from './checkpoint-probe.js'
+import {CheckpointProbe} from '../doctor/checkpoint-probe.js'
 import {containersConfFiles, ContainersConfSettings, readContainersConf} from './containers-conf.js'
 
 export interface CommandOutcome {

@@ -6,14 +6,14 @@ import {PodmanStatsError} from '../errors.js'
 import {HostInfo, hostInfo, UNKNOWN_RUNTIME} from '../host/host-info.js'
 import {PODMAN, runPodman} from '../podman/exec.js'
 import {podmanErrorLine} from '../podman/failure.js'
-import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/flags.js'
-import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
+import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/podman-flags.js'
+import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
 import {PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
-import {buildRecord} from '../report/build-record.js'
-import {OperationRecord} from '../report/record.js'
+import {buildRecord} from '../record/build-record.js'
+import {OperationRecord} from '../record/record.js'
 import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
-import {readStatsFileOf, StatsFileReading} from './stats-file.js'
+import {readStatsFileOf, StatsFileReading} from '../record/stats-reading.js'
 
 export interface OperationRequest {
   /**
@@ -33,7 +33,7 @@ export interface OperationRequest {
   /** Names or ids as the user gave them. */
   inputs: string[]
   latest?: boolean
-  /** Podman's own flags by Podman's names (src/podman/flags.ts). */
+  /** Podman's own flags by Podman's names (src/podman/podman-flags.ts). */
   podmanFlags: PodmanFlagValues
   /**
    * Aborted at the first Ctrl-C: start nothing new. The lookup (inspect, ps) is cancelled; a

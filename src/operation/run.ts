@@ -1,6 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
 import {InterruptNotices, withInterrupts} from '../process/interrupt.js'
-import {appendJsonLine, checkAppendable} from '../report/output-file.js'
+import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {checkpointContainers} from './checkpoint.js'
 import {OperationRequest, OperationResult} from './common.js'
 import {restoreContainers} from './restore.js'

@@ -1,5 +1,5 @@
 import {PodmanStatsError} from '../errors.js'
-import {findKnownTrap, findStallCause} from '../host/known-traps.js'
+import {findKnownTrap, findStallCause} from './known-traps.js'
 import {StallReport} from '../process/stall-watch.js'
 import {ProcessResult} from './exec.js'
 

@@ -2,8 +2,8 @@ import * as vega from 'vega'
 import {compile, TopLevelSpec} from 'vega-lite'
 
 import {CRIU_FIELDS} from '../criu/fields.js'
-import {METRIC_BY_NAME, MetricUnit} from '../report/metrics.js'
-import {Sample, Summary} from '../report/summary.js'
+import {METRIC_BY_NAME, MetricUnit} from '../record/metrics.js'
+import {Sample, Summary} from '../results/summary.js'
 
 /** One part of a cycle's wall time, as the nested clocks split it (docs/statistics.md). */
 export interface CycleSegment {

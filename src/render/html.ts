@@ -1,5 +1,5 @@
-import {MetricUnit} from '../report/metrics.js'
-import {Sample, Summary} from '../report/summary.js'
+import {MetricUnit} from '../record/metrics.js'
+import {Sample, Summary} from '../results/summary.js'
 import {chartFields, renderChartsSvg} from './charts.js'
 import {formatBytes, formatMicroseconds} from './units.js'
 

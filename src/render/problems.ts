@@ -1,8 +1,8 @@
-import type {Report} from '../report/report.js'
+import type {Report} from '../results/report.js'
 
 /**
  * A report's warnings, one line each: every problem kept, then per file how many more there were
- * (a file keeps the first 100; src/report/read-results.ts). Empty when there are none.
+ * (a file keeps the first 100; src/results/read-results.ts). Empty when there are none.
  */
 export function renderProblems({moreProblems, problems}: Pick<Report, 'moreProblems' | 'problems'>): string {
   const lines = problems.map((p) => `warning: ${p.file}:${p.line}: ${p.message}\n`)

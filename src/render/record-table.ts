@@ -2,7 +2,7 @@ import type {DemoResult} from '../demo/demo.js'
 
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
-import {OperationRecord, TimedSnapshot} from '../report/record.js'
+import {OperationRecord, TimedSnapshot} from '../record/record.js'
 import {plainTable} from './table.js'
 import {formatBytes, formatMicroseconds, formatPages} from './units.js'
 

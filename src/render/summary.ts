@@ -9,8 +9,8 @@ const CSV_CAST = {
   string: (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value),
 }
 
-import {METRIC_BY_NAME, MetricUnit} from '../report/metrics.js'
-import {FieldStatistics, Sample, Summary} from '../report/summary.js'
+import {METRIC_BY_NAME, MetricUnit} from '../record/metrics.js'
+import {FieldStatistics, Sample, Summary} from '../results/summary.js'
 import {plainTable} from './table.js'
 import {formatBytes, formatMicroseconds} from './units.js'
 

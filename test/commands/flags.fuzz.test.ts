@@ -3,10 +3,10 @@ import assert from 'node:assert/strict'
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-import {configurationsOfFlags, MatrixFlags} from '../../src/bench/matrix.js'
+import {configurationsOfFlags, MatrixFlags} from '../../src/benchmark/matrix.js'
 import {PodmanStatsError} from '../../src/errors.js'
-import {checkSelection} from '../../src/operation-command.js'
-import {checkFileCount} from '../../src/report/report.js'
+import {checkSelection} from '../../src/cli/operation-command.js'
+import {checkFileCount} from '../../src/results/report.js'
 import {Random, seeded} from '../helpers/random.js'
 
 // Deterministic like the other fuzzers: PODMAN_STATS_FUZZ_SEED=<seed> runs a sequence again, and

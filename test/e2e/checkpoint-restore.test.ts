@@ -3,7 +3,7 @@ import {mkdtemp, readFile, stat, symlink, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {OperationRecord} from '../../src/report/record.js'
+import {OperationRecord} from '../../src/record/record.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {

@@ -4,7 +4,7 @@ import {mkdtemp, readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {Check, Diagnosis} from '../../src/host/diagnose.js'
+import {Check, Diagnosis} from '../../src/doctor/diagnose.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {containersLabelled, PROBE_LABEL, removeTestContainers, waitFor} from '../helpers/podman.js'

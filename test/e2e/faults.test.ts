@@ -4,7 +4,7 @@ import {mkdtemp, readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {OperationRecord} from '../../src/report/record.js'
+import {OperationRecord} from '../../src/record/record.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {
   containerState,

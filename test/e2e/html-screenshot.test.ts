@@ -5,8 +5,8 @@ import path from 'node:path'
 import {PNG} from 'pngjs'
 
 import {renderHtml} from '../../src/render/html.js'
-import {readResults, samplesOf} from '../../src/report/read-results.js'
-import {summarize} from '../../src/report/summary.js'
+import {readResults, samplesOf} from '../../src/results/read-results.js'
+import {summarize} from '../../src/results/summary.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {tempDir} from '../helpers/temp.js'
 

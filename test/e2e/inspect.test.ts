@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 
 import type {Inspection, InspectReport} from '../../src/archive/inspect.js'
-import type {OperationRecord} from '../../src/report/record.js'
+import type {OperationRecord} from '../../src/record/record.js'
 
 import {CRIU_FIELDS} from '../../src/criu/fields.js'
 import {schemas, validate} from '../../src/schemas.js'

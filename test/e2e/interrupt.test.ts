@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {OperationRecord} from '../../src/report/record.js'
+import {OperationRecord} from '../../src/record/record.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {RUN} from '../helpers/cli.js'
 import {

@@ -4,8 +4,8 @@ import {copyFile, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {BenchLine} from '../../src/bench/line.js'
-import {Report} from '../../src/report/report.js'
+import {BenchLine} from '../../src/record/bench-line.js'
+import {Report} from '../../src/results/report.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 

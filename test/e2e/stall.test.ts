@@ -4,8 +4,8 @@ import {mkdtemp, readFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {Check, Diagnosis} from '../../src/host/diagnose.js'
-import {OperationRecord} from '../../src/report/record.js'
+import {Check, Diagnosis} from '../../src/doctor/diagnose.js'
+import {OperationRecord} from '../../src/record/record.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {inspectContainers} from '../../src/podman/inspect.js'
+import {inspectContainers} from '../../src/podman/lookup.js'
 import {likelyContainers, prefetchInspect, takePrefetchedInspect} from '../../src/podman/prefetch.js'
 
 describe('inspect prefetch', () => {

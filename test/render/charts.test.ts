@@ -9,9 +9,9 @@ import {
   meanCycleSegments,
   renderChartsSvg,
 } from '../../src/render/charts.js'
-import {readResults, samplesOf} from '../../src/report/read-results.js'
-import {OperationRecord} from '../../src/report/record.js'
-import {Sample, summarize} from '../../src/report/summary.js'
+import {readResults, samplesOf} from '../../src/results/read-results.js'
+import {OperationRecord} from '../../src/record/record.js'
+import {Sample, summarize} from '../../src/results/summary.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 
 /** The measured cycles of a bench file under test/fixtures/bench, as `report` reads them. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from '../../src/report/split-documents.js'
+import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from '../../src/results/split-documents.js'
 
 /** The documents of `text` fed in pieces of `size` bytes (the whole text by default). */
 function split(text: string | Uint8Array, {limits = DOCUMENT_LIMITS, size = Infinity} = {}): ResultsDocument[] {

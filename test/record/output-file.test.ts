@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {PodmanStatsError} from '../../src/errors.js'
-import {appendJsonLine, checkAppendable, checkReportTargets, writeFileReplacing} from '../../src/report/output-file.js'
+import {appendJsonLine, checkAppendable, checkReportTargets, writeFileReplacing} from '../../src/record/output-file.js'
 
 async function refused(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {

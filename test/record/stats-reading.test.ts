@@ -16,7 +16,7 @@ describe('readStatsFileOf an exported archive', () => {
     const archive = await temp.write(name, bytes)
     // Imported as stats-file.ts imports the archive reader, lazily: under mocha a static import
     // would load a second copy of src/errors.ts, whose PodmanStatsError the reader's is not.
-    const {readStatsFileOf} = await import('../../src/operation/stats-file.js')
+    const {readStatsFileOf} = await import('../../src/record/stats-reading.js')
     return {archive, reading: await readStatsFileOf('checkpoint', {archive}, 0)}
   }
 

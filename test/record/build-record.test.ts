@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 
 import {PodmanStatsError} from '../../src/errors.js'
-import {buildRecord, RecordParts, timed} from '../../src/report/build-record.js'
+import {buildRecord, RecordParts, timed} from '../../src/record/build-record.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
 

@@ -1,4 +1,4 @@
-import {METRIC_BY_NAME, METRICS, MetricUnit} from './metrics.js'
+import {METRIC_BY_NAME, METRICS, MetricUnit} from '../record/metrics.js'
 
 /** One measured unit of work (a bench cycle, or one record) and the numbers it gave. */
 export interface Sample {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {checkpointRefusal, ContainerInfo, holdsCheckpoint, restoreRefusal} from '../../src/podman/inspect.js'
+import {checkpointRefusal, ContainerInfo, holdsCheckpoint, restoreRefusal} from '../../src/podman/lookup.js'
 
 function container(overrides: Partial<ContainerInfo>): ContainerInfo {
   return {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {CHECKPOINT_FLAGS, podmanFlagArgs, recordedOptions, RESTORE_FLAGS} from '../../src/podman/flags.js'
+import {CHECKPOINT_FLAGS, podmanFlagArgs, recordedOptions, RESTORE_FLAGS} from '../../src/podman/podman-flags.js'
 
 describe('podman flags', () => {
   it("passes the user's flags to podman under Podman's names, as separate arguments", () => {

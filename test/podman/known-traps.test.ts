@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {findStallCause} from '../../src/host/known-traps.js'
+import {findStallCause} from '../../src/podman/known-traps.js'
 import {lastLines} from '../../src/process/stall-watch.js'
 import {fixture} from '../helpers/fixtures.js'
 

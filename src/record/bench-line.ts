@@ -1,7 +1,7 @@
-import {metricsOfRecord} from '../report/metrics.js'
-import {OperationRecord} from '../report/record.js'
-import {Sample} from '../report/summary.js'
-import {Configuration} from './matrix.js'
+import {metricsOfRecord} from './metrics.js'
+import {OperationRecord} from './record.js'
+import {Sample} from '../results/summary.js'
+import {Configuration} from '../benchmark/matrix.js'
 
 /** One line of a bench's JSON Lines file: one cycle (schemas/bench-line.schema.json). */
 export interface BenchLine {
@@ -29,7 +29,7 @@ export function lineOptions(configuration: Configuration): Record<string, boolea
   >
 }
 
-// Metric names follow Podman's and CRIU's snake_case (src/report/metrics.ts).
+// Metric names follow Podman's and CRIU's snake_case (src/record/metrics.ts).
 const CYCLE_US = 'cycle_us'
 const ARCHIVE_BYTES = 'archive_bytes'
 

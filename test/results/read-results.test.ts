@@ -7,9 +7,9 @@ import path from 'node:path'
 import {inspectCheckpoint} from '../../src/archive/inspect.js'
 import {PodmanStatsError} from '../../src/errors.js'
 import {renderProblems} from '../../src/render/problems.js'
-import {MAX_COUNTED_PROBLEMS, readResults} from '../../src/report/read-results.js'
-import {buildReport} from '../../src/report/report.js'
-import {DOCUMENT_LIMITS} from '../../src/report/split-documents.js'
+import {MAX_COUNTED_PROBLEMS, readResults} from '../../src/results/read-results.js'
+import {buildReport} from '../../src/results/report.js'
+import {DOCUMENT_LIMITS} from '../../src/results/split-documents.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const nest = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)

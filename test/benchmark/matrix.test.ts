@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
-import {expandMatrix, parseSwitchList} from '../../src/bench/matrix.js'
-import {planSteps} from '../../src/bench/run-bench.js'
+import {expandMatrix, parseSwitchList} from '../../src/benchmark/matrix.js'
+import {planSteps} from '../../src/benchmark/run-bench.js'
 
 describe('bench matrix', () => {
   it('expands every combination, first dimension slowest, in the order given', () => {

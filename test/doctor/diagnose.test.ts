@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {Check, diagnose} from '../../src/host/diagnose.js'
+import {Check, diagnose} from '../../src/doctor/diagnose.js'
 import {HostFacts, PodmanInfo} from '../../src/host/probe.js'
 import {fixture} from '../helpers/fixtures.js'
 

@@ -1,7 +1,7 @@
 import {CgroupSnapshot} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo} from '../host/host-info.js'
-import {compareWithPodman, StatsFileReading} from '../operation/stats-file.js'
+import {compareWithPodman, StatsFileReading} from './stats-reading.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {microsecondsBetween} from '../time.js'
 import {deriveCriuValues, runChecks} from './checks.js'

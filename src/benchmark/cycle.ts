@@ -5,9 +5,9 @@ import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
-import {PodmanFlagValues} from '../podman/flags.js'
-import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/inspect.js'
-import {OperationRecord} from '../report/record.js'
+import {PodmanFlagValues} from '../podman/podman-flags.js'
+import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
+import {OperationRecord} from '../record/record.js'
 import {Configuration} from './matrix.js'
 
 export interface CycleContext {

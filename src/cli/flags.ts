@@ -1,9 +1,9 @@
 import {Flags, Interfaces} from '@oclif/core'
 
-import {PodmanFlagSpec} from './podman/flags.js'
-import {DEFAULT_STALL_SECONDS} from './process/stall-watch.js'
+import {PodmanFlagSpec} from '../podman/podman-flags.js'
+import {DEFAULT_STALL_SECONDS} from '../process/stall-watch.js'
 
-/** oclif flags for Podman's own, generated from the one table (src/podman/flags.ts). */
+/** oclif flags for Podman's own, generated from the one table (src/podman/podman-flags.ts). */
 export function podmanFlags(specs: readonly PodmanFlagSpec[]) {
   // The table's flags are typed loosely; commands read their values through PodmanFlagValues.
   const flags: Interfaces.FlagInput = {}

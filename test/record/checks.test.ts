@@ -1,7 +1,7 @@
 /* eslint-disable camelcase -- Podman's and CRIU's fields are snake_case; the tests use them as they are */
 import assert from 'node:assert/strict'
 
-import {deriveCriuValues, runChecks} from '../../src/report/checks.js'
+import {deriveCriuValues, runChecks} from '../../src/record/checks.js'
 import {fixture} from '../helpers/fixtures.js'
 
 /** Podman's and CRIU's figures of the real checkpoint fixture, as a record holds them. */

@@ -1,13 +1,13 @@
 import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 
-import {BenchLine, sampleOfLine} from '../bench/line.js'
+import {BenchLine, sampleOfLine} from '../record/bench-line.js'
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {isValid, schemas, validate} from '../schemas.js'
 import {systemErrorText} from '../system-errors.js'
-import {metricsOfRecord} from './metrics.js'
-import {OperationRecord} from './record.js'
+import {metricsOfRecord} from '../record/metrics.js'
+import {OperationRecord} from '../record/record.js'
 import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from './split-documents.js'
 import {Sample} from './summary.js'
 

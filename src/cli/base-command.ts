@@ -1,10 +1,10 @@
 import {Command} from '@oclif/core'
 
-import {PodmanStatsError, toPodmanStatsError} from './errors.js'
-import {InterruptNotices} from './process/interrupt.js'
-import {guardOutputStreams} from './process/output-streams.js'
-import {renderFailure} from './render/failure.js'
-import {forTerminal} from './render/terminal-text.js'
+import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {InterruptNotices} from '../process/interrupt.js'
+import {guardOutputStreams} from './output-streams.js'
+import {renderFailure} from '../render/failure.js'
+import {forTerminal} from '../render/terminal-text.js'
 
 /**
  * Every command's base: whatever escapes a command becomes one readable message with a code and
