@@ -8,7 +8,8 @@
 import {fileURLToPath} from 'node:url'
 
 import {renderChartsSvg} from '../src/render/charts.js'
-import {readResults, samplesOf} from '../src/results/read-results.js'
+import {readResults} from '../src/results/read-results.js'
+import {samplesOf} from '../src/results/samples.js'
 import {Sample, summarize} from '../src/results/summary.js'
 import {fixed, median, numberArg} from './lib.js'
 

@@ -10,7 +10,7 @@
  */
 import {execa} from 'execa'
 
-import type {ContainerInfo} from '../dist/podman/inspect.js'
+import type {ContainerInfo} from '../dist/podman/lookup.js'
 
 import {checkpointContainers} from '../dist/operation/checkpoint.js'
 import {restoreContainers} from '../dist/operation/restore.js'

@@ -10,11 +10,11 @@ import {mkdtemp, rm, unlink} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import type {ContainerInfo} from '../dist/podman/inspect.js'
+import type {ContainerInfo} from '../dist/podman/lookup.js'
 
-import {runCycle} from '../dist/bench/cycle.js'
-import {expandMatrix} from '../dist/bench/matrix.js'
-import {appendJsonLine} from '../dist/report/output-file.js'
+import {runCycle} from '../dist/benchmark/cycle.js'
+import {expandMatrix} from '../dist/benchmark/matrix.js'
+import {appendJsonLine} from '../dist/record/output-file.js'
 import {fixed, median, numberArg, removeContainers, startContainer, time} from './lib.js'
 
 const rounds = numberArg('rounds', 12)

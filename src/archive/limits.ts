@@ -1,5 +1,5 @@
 import {PodmanStatsError} from '../errors.js'
-import {formatBytes} from '../render/units.js'
+import {formatBytes} from '../units.js'
 import {ArchiveLimitError} from './errors.js'
 
 /**

@@ -5,10 +5,10 @@ import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
-import {PodmanFlagValues} from '../podman/podman-flags.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
+import {PodmanFlagValues} from '../podman/podman-flags.js'
+import {Configuration} from '../record/bench-line.js'
 import {OperationRecord} from '../record/record.js'
-import {Configuration} from './matrix.js'
 
 export interface CycleContext {
   /** A second Ctrl-C: stop waiting for the podman call in flight (src/process/interrupt.ts). */

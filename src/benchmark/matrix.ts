@@ -1,14 +1,8 @@
 import {PodmanStatsError} from '../errors.js'
+import {Configuration} from '../record/bench-line.js'
 
 /** What Podman's --compress accepts. */
 const COMPRESSIONS = ['none', 'gzip', 'zstd']
-
-/** One set of Podman flags a bench measures. */
-export interface Configuration {
-  /** e.g. "export compress=zstd leave-running"; "in-place" when nothing is set. */
-  id: string
-  options: {compress?: string; export: boolean; keep: boolean; 'leave-running': boolean; 'tcp-established': boolean}
-}
 
 /** The matrix as given on the command line: each dimension a list of values. */
 export interface MatrixInput {

@@ -5,13 +5,13 @@ import path from 'node:path'
 
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
+import {BenchLine, Configuration, lineOptions} from '../record/bench-line.js'
 import {withoutUndefined} from '../record/build-record.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {readResults} from '../results/read-results.js'
+import {sampleOfLine} from '../results/samples.js'
 import {summarize, Summary} from '../results/summary.js'
 import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
-import {BenchLine, lineOptions, sampleOfLine} from '../record/bench-line.js'
-import {Configuration} from './matrix.js'
 
 export interface BenchPlan {
   /** The first configuration's medians are the others' reference. */

@@ -2,9 +2,9 @@ import {Command} from '@oclif/core'
 
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {InterruptNotices} from '../process/interrupt.js'
-import {guardOutputStreams} from './output-streams.js'
 import {renderFailure} from '../render/failure.js'
 import {forTerminal} from '../render/terminal-text.js'
+import {guardOutputStreams} from './output-streams.js'
 
 /**
  * Every command's base: whatever escapes a command becomes one readable message with a code and

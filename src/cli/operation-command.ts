@@ -1,9 +1,9 @@
-import {BaseCommand} from './base-command.js'
 import {PodmanStatsError} from '../errors.js'
 import {runOperation} from '../operation/run.js'
 import {PodmanFlagValues} from '../podman/podman-flags.js'
-import {renderRecords} from '../render/record-table.js'
 import {OperationRecord} from '../record/record.js'
+import {renderRecords} from '../render/record-table.js'
+import {BaseCommand} from './base-command.js'
 
 /** Flags every operation command parses besides Podman's own. */
 interface OperationFlags {

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
-import {BaseCommand} from '../cli/base-command.js'
 import {configurationsOfFlags} from '../benchmark/matrix.js'
 import {BenchResult, runBench} from '../benchmark/run-bench.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'

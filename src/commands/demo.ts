@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {DEMO_IMAGE, DemoResult, runDemo} from '../demo/demo.js'
 import {runFlags} from '../cli/flags.js'
+import {DEMO_IMAGE, DemoResult, runDemo} from '../demo/demo.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderDemo} from '../render/record-table.js'
 

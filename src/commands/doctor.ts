@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {EXIT_CODES} from '../errors.js'
 import {runFlags} from '../cli/flags.js'
 import {probeCheckpoint} from '../doctor/checkpoint-probe.js'
 import {diagnose, Diagnosis} from '../doctor/diagnose.js'
-import {probeHost} from '../host/probe.js'
+import {probeHost} from '../doctor/probe.js'
+import {EXIT_CODES} from '../errors.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderDiagnosis} from '../render/doctor-table.js'
 

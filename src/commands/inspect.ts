@@ -5,8 +5,8 @@ import {DEFAULT_LIMITS, DEFAULT_MAX_EXPANDED, parseMaxExpanded, parseMaxRatio} f
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT_CODES, PodmanStatsError} from '../errors.js'
 import {renderInspections} from '../render/inspect-table.js'
-import {formatBytes} from '../render/units.js'
 import {schemas, validate} from '../schemas.js'
+import {formatBytes} from '../units.js'
 
 export default class Inspect extends BaseCommand {
   static args = {inputs: Args.string({description: 'checkpoint archives or directories', required: true})}

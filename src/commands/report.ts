@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {checkReportTargets, writeFileReplacing} from '../record/output-file.js'
 import {renderChartsSvg} from '../render/charts.js'
 import {renderHtml} from '../render/html.js'
 import {renderProblems} from '../render/problems.js'
@@ -13,7 +14,6 @@ import {
   summaryRows,
 } from '../render/summary.js'
 import {forTerminal} from '../render/terminal-text.js'
-import {checkReportTargets, writeFileReplacing} from '../record/output-file.js'
 import {buildReport, Report} from '../results/report.js'
 
 export default class ReportCommand extends BaseCommand {

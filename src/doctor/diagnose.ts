@@ -1,10 +1,10 @@
 import path from 'node:path'
 
-import {CheckpointProbe} from './checkpoint-probe.js'
 import {ulimitHard} from '../host/containers-conf.js'
-import {findKnownTrap, KnownTrap} from '../podman/known-traps.js'
-import {HostFacts} from '../host/probe.js'
 import {compareVersions} from '../host/versions.js'
+import {findKnownTrap, KnownTrap} from '../podman/known-traps.js'
+import {CheckpointProbe} from './checkpoint-probe.js'
+import {HostFacts} from './probe.js'
 
 export type CheckStatus = 'fail' | 'info' | 'ok' | 'warn'
 

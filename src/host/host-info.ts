@@ -3,9 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {detectCgroupLayout} from '../cgroup/mode.js'
-import {runProcess} from '../podman/exec.js'
+import {runProcess} from '../process/run.js'
+import {which} from '../process/which.js'
 import {pageSize} from './page-size.js'
-import {which} from './probe.js'
 
 /** The host an operation ran on, as the record states it. */
 export interface HostInfo {

@@ -6,14 +6,14 @@ import {PodmanStatsError} from '../errors.js'
 import {HostInfo, hostInfo, UNKNOWN_RUNTIME} from '../host/host-info.js'
 import {PODMAN, runPodman} from '../podman/exec.js'
 import {podmanErrorLine} from '../podman/failure.js'
-import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/podman-flags.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
+import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/podman-flags.js'
 import {PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {buildRecord} from '../record/build-record.js'
 import {OperationRecord} from '../record/record.js'
-import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
 import {readStatsFileOf, StatsFileReading} from '../record/stats-reading.js'
+import {cpuMicrosecondsSince, microsecondsBetween, monotonicNs} from '../time.js'
 
 export interface OperationRequest {
   /**

@@ -1,7 +1,7 @@
 import {PodmanStatsError} from '../errors.js'
-import {findKnownTrap, findStallCause} from './known-traps.js'
+import {ProcessResult} from '../process/run.js'
 import {StallReport} from '../process/stall-watch.js'
-import {ProcessResult} from './exec.js'
+import {findKnownTrap, findStallCause} from './known-traps.js'
 
 /**
  * Turns a podman run that did not succeed into one error: the first line of what podman said, the

@@ -1,7 +1,11 @@
-import {metricsOfRecord} from './metrics.js'
 import {OperationRecord} from './record.js'
-import {Sample} from '../results/summary.js'
-import {Configuration} from '../benchmark/matrix.js'
+
+/** One set of Podman flags a bench measures. */
+export interface Configuration {
+  /** e.g. "export compress=zstd leave-running"; "in-place" when nothing is set. */
+  id: string
+  options: {compress?: string; export: boolean; keep: boolean; 'leave-running': boolean; 'tcp-established': boolean}
+}
 
 /** One line of a bench's JSON Lines file: one cycle (schemas/bench-line.schema.json). */
 export interface BenchLine {
@@ -27,18 +31,4 @@ export function lineOptions(configuration: Configuration): Record<string, boolea
     string,
     boolean | string
   >
-}
-
-// Metric names follow Podman's and CRIU's snake_case (src/record/metrics.ts).
-const CYCLE_US = 'cycle_us'
-const ARCHIVE_BYTES = 'archive_bytes'
-
-/** What a summary counts of a line: warm-ups are left out by the caller. */
-export function sampleOfLine(line: BenchLine): Sample {
-  const values: Record<string, number> = {}
-  if (line.checkpoint) Object.assign(values, metricsOfRecord(line.checkpoint))
-  if (line.restore) Object.assign(values, metricsOfRecord(line.restore))
-  if (line.cycleUs !== undefined) values[CYCLE_US] = line.cycleUs
-  if (line.archiveBytes !== undefined) values[ARCHIVE_BYTES] = line.archiveBytes
-  return {configuration: line.configuration.id, ok: line.outcome === 'ok', values}
 }

@@ -1,11 +1,11 @@
 import {CgroupSnapshot} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo} from '../host/host-info.js'
-import {compareWithPodman, StatsFileReading} from './stats-reading.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
 import {microsecondsBetween} from '../time.js'
 import {deriveCriuValues, runChecks} from './checks.js'
 import {OperationRecord, Phases, TimedSnapshot} from './record.js'
+import {compareWithPodman, StatsFileReading} from './stats-reading.js'
 
 /** Monotonic moments an operation's snapshots are placed against. */
 export interface OperationClock {

@@ -1,7 +1,7 @@
 import {MetricUnit} from '../record/metrics.js'
 import {Sample, Summary} from '../results/summary.js'
+import {formatBytes, formatMicroseconds} from '../units.js'
 import {chartFields, renderChartsSvg} from './charts.js'
-import {formatBytes, formatMicroseconds} from './units.js'
 
 export interface HtmlReportInput {
   /** When the report was made; now unless given (tests pin it). */

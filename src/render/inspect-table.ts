@@ -1,8 +1,8 @@
 import type {CriuStatistics, Inspection} from '../archive/inspect.js'
 
 import {CRIU_FIELDS} from '../criu/fields.js'
+import {formatBytes, formatMicroseconds, formatPages} from '../units.js'
 import {plainTable} from './table.js'
-import {formatBytes, formatMicroseconds, formatPages} from './units.js'
 
 const MARK = {fail: 'FAIL', pass: 'ok', skip: 'skip'} as const
 

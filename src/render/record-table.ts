@@ -3,8 +3,8 @@ import type {DemoResult} from '../demo/demo.js'
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
 import {OperationRecord, TimedSnapshot} from '../record/record.js'
+import {formatBytes, formatMicroseconds, formatPages} from '../units.js'
 import {plainTable} from './table.js'
-import {formatBytes, formatMicroseconds, formatPages} from './units.js'
 
 const PHASES: Array<[keyof OperationRecord['phases'], string]> = [
   ['resolveUs', 'resolve container (inspect, cgroup)'],

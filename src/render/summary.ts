@@ -11,8 +11,8 @@ const CSV_CAST = {
 
 import {METRIC_BY_NAME, MetricUnit} from '../record/metrics.js'
 import {FieldStatistics, Sample, Summary} from '../results/summary.js'
+import {formatBytes, formatMicroseconds} from '../units.js'
 import {plainTable} from './table.js'
-import {formatBytes, formatMicroseconds} from './units.js'
 
 /** One row per configuration and field, numbers in the field's own unit: what CSV and JSON carry. */
 export type SummaryRow = FieldStatistics & {

@@ -1,15 +1,13 @@
 import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 
-import {BenchLine, sampleOfLine} from '../record/bench-line.js'
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
+import {BenchLine} from '../record/bench-line.js'
+import {OperationRecord} from '../record/record.js'
 import {isValid, schemas, validate} from '../schemas.js'
 import {systemErrorText} from '../system-errors.js'
-import {metricsOfRecord} from '../record/metrics.js'
-import {OperationRecord} from '../record/record.js'
 import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from './split-documents.js'
-import {Sample} from './summary.js'
 
 export interface ResultsProblem {
   line: number
@@ -152,32 +150,4 @@ export function printable(message: string): string {
     (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   )
   return escaped.length > MAX_MESSAGE ? `${escaped.slice(0, MAX_MESSAGE - 3)}...` : escaped
-}
-
-/** Samples to summarize: measured bench cycles (not warm-ups), and plain records by operation and options. */
-export function samplesOf(results: Results, label = ''): Sample[] {
-  const prefix = label ? `${label}: ` : ''
-  const fromBench = results.benchLines
-    .filter((l) => !l.warmup)
-    .map((l) => {
-      const sample = sampleOfLine(l)
-      return {...sample, configuration: prefix + sample.configuration}
-    })
-  const fromRecords = results.records.map((r) => ({
-    configuration: prefix + recordConfiguration(r),
-    ok: r.outcome === 'ok',
-    values: metricsOfRecord(r),
-  }))
-  return [...fromBench, ...fromRecords]
-}
-
-/** Options that name a path or a container differ every time: only whether they were set counts. */
-const NAMING_OPTIONS = new Set(['create-image', 'export', 'import', 'import-previous', 'name', 'pod'])
-
-/** "checkpoint export compress=zstd": a record's operation and the options that shape it. */
-export function recordConfiguration(record: OperationRecord): string {
-  const words = Object.entries(record.options).map(([k, v]) =>
-    v === true || NAMING_OPTIONS.has(k) ? k : `${k}=${String(v)}`,
-  )
-  return [record.operation, ...words].join(' ')
 }

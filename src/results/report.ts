@@ -1,7 +1,8 @@
 import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
-import {readResults, Results, ResultsProblem, samplesOf} from './read-results.js'
+import {readResults, Results, ResultsProblem} from './read-results.js'
+import {samplesOf} from './samples.js'
 import {Sample, summarize, Summary} from './summary.js'
 
 export interface ReportInput {

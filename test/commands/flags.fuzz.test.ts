@@ -4,8 +4,8 @@ import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {configurationsOfFlags, MatrixFlags} from '../../src/benchmark/matrix.js'
-import {PodmanStatsError} from '../../src/errors.js'
 import {checkSelection} from '../../src/cli/operation-command.js'
+import {PodmanStatsError} from '../../src/errors.js'
 import {checkFileCount} from '../../src/results/report.js'
 import {Random, seeded} from '../helpers/random.js'
 

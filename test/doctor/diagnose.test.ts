@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
 import {Check, diagnose} from '../../src/doctor/diagnose.js'
-import {HostFacts, PodmanInfo} from '../../src/host/probe.js'
+import {HostFacts, PodmanInfo} from '../../src/doctor/probe.js'
 import {fixture} from '../helpers/fixtures.js'
 
 /** The facts of this project's test host as probed on 2026-11-23, changed per test. */

@@ -4,8 +4,8 @@ import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
-import {BenchLine} from '../../src/record/bench-line.js'
 import {BenchResult} from '../../src/benchmark/run-bench.js'
+import {BenchLine} from '../../src/record/bench-line.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, RUN, runCli} from '../helpers/cli.js'
 import {

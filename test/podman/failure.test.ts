@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 
 import {EXIT_CODES} from '../../src/errors.js'
-import {ProcessResult} from '../../src/podman/exec.js'
 import {criuErrorLines, criuLogPath, podmanErrorLine, podmanFailure, stallFailure} from '../../src/podman/failure.js'
+import {ProcessResult} from '../../src/process/run.js'
 import {StallReport} from '../../src/process/stall-watch.js'
 import {fixture} from '../helpers/fixtures.js'
 

@@ -1,6 +1,7 @@
 /* eslint-disable camelcase -- metric names follow Podman's and CRIU's snake_case */
 import assert from 'node:assert/strict'
 
+import {OperationRecord} from '../../src/record/record.js'
 import {
   chartFields,
   chartsSpec,
@@ -9,8 +10,8 @@ import {
   meanCycleSegments,
   renderChartsSvg,
 } from '../../src/render/charts.js'
-import {readResults, samplesOf} from '../../src/results/read-results.js'
-import {OperationRecord} from '../../src/record/record.js'
+import {readResults} from '../../src/results/read-results.js'
+import {samplesOf} from '../../src/results/samples.js'
 import {Sample, summarize} from '../../src/results/summary.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 

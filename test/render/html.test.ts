@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict'
 
 import {escapeHtml, renderHtml, renderSummaryTableHtml} from '../../src/render/html.js'
-import {formatBytes, formatMicroseconds} from '../../src/render/units.js'
-import {readResults, samplesOf} from '../../src/results/read-results.js'
+import {readResults} from '../../src/results/read-results.js'
+import {samplesOf} from '../../src/results/samples.js'
 import {Sample, summarize} from '../../src/results/summary.js'
+import {formatBytes, formatMicroseconds} from '../../src/units.js'
 import {fixturePath} from '../helpers/fixtures.js'
 
 const GENERATED_AT = new Date('2026-11-23T15:00:00.000Z')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
-import {renderRecord, renderRecords} from '../../src/render/record-table.js'
 import {OperationRecord} from '../../src/record/record.js'
+import {renderRecord, renderRecords} from '../../src/render/record-table.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const [checkpoint] = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 
-import {hardLimit, hasCapability, which} from '../../src/host/probe.js'
+import {hardLimit, hasCapability} from '../../src/doctor/probe.js'
+import {which} from '../../src/process/which.js'
 
 describe('probe parsers', () => {
   it('reads hard limits from /proc/PID/limits text', () => {

@@ -1,11 +1,11 @@
-import {access, constants, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 
 import {CgroupLayout, detectCgroupLayout} from '../cgroup/mode.js'
-import {runProcess} from '../podman/exec.js'
-import {CheckpointProbe} from '../doctor/checkpoint-probe.js'
-import {containersConfFiles, ContainersConfSettings, readContainersConf} from './containers-conf.js'
+import {containersConfFiles, ContainersConfSettings, readContainersConf} from '../host/containers-conf.js'
+import {runProcess} from '../process/run.js'
+import {which} from '../process/which.js'
+import {CheckpointProbe} from './checkpoint-probe.js'
 
 export interface CommandOutcome {
   exitCode?: number
@@ -99,21 +99,6 @@ async function probeCriu(): Promise<HostFacts['criu']> {
     path: criuPath,
     version: /Version:\s*(\S+)/.exec(version.stdout)?.[1],
   }
-}
-
-/** The first executable of that name on PATH, as execvp would find it. */
-export async function which(name: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
-  for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name)
-    // eslint-disable-next-line no-await-in-loop -- PATH order decides which one wins
-    const executable = await access(candidate, constants.X_OK).then(
-      () => true,
-      () => false,
-    )
-    if (executable) return candidate
-  }
-
-  return undefined
 }
 
 const CAP_SYS_RESOURCE = 24
