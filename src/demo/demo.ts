@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {PodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
-import {OperationRequest} from '../operation/common.js'
+import {OperationRequest} from '../operation/request.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
 import {LOCAL_IMAGE, withThrowawayContainer} from '../podman/throwaway.js'

@@ -1,5 +1,5 @@
 import {checkpointContainers} from '../operation/checkpoint.js'
-import {OperationResult} from '../operation/common.js'
+import {OperationResult} from '../operation/request.js'
 import {restoreContainers} from '../operation/restore.js'
 import {withThrowawayContainer} from '../podman/throwaway.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'

@@ -13,21 +13,11 @@ import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../record/build-record.js'
 import {FrozenObservation, OperationRecord} from '../record/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
-import {
-  entryOf,
-  interruptedDuring,
-  OperationRequest,
-  OperationResult,
-  partition,
-  RecordContext,
-  recordOf,
-  recoverAfterFailure,
-  recoverAfterInterrupt,
-  requestOptions,
-  runObserved,
-  startOperation,
-  statsFilesOf,
-} from './common.js'
+import {interruptedDuring, runObserved} from './observe.js'
+import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
+import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
+import {OperationRequest, OperationResult, requestOptions, startOperation} from './request.js'
+import {partition} from './selection.js'
 
 /** One container on its way through a checkpoint. */
 interface Prepared {

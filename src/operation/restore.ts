@@ -9,21 +9,11 @@ import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../record/build-record.js'
 import {OperationRecord, TimedSnapshot} from '../record/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
-import {
-  entryOf,
-  interruptedDuring,
-  OperationRequest,
-  OperationResult,
-  partition,
-  RecordContext,
-  recordOf,
-  recoverAfterFailure,
-  recoverAfterInterrupt,
-  requestOptions,
-  runObserved,
-  startOperation,
-  statsFilesOf,
-} from './common.js'
+import {interruptedDuring, runObserved} from './observe.js'
+import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
+import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
+import {OperationRequest, OperationResult, requestOptions, startOperation} from './request.js'
+import {partition} from './selection.js'
 
 /** A restored container as seen right after podman exited. */
 interface Restored {

@@ -2,7 +2,7 @@ import {PodmanStatsError} from '../errors.js'
 import {InterruptNotices, withInterrupts} from '../process/interrupt.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {checkpointContainers} from './checkpoint.js'
-import {OperationRequest, OperationResult} from './common.js'
+import {OperationRequest, OperationResult} from './request.js'
 import {restoreContainers} from './restore.js'
 
 export interface RunOperationOptions {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
 import {PodmanStatsError} from '../../src/errors.js'
-import {entryOf} from '../../src/operation/common.js'
+import {entryOf} from '../../src/operation/record-entry.js'
 import {PrintStatsRun} from '../../src/podman/print-stats-run.js'
 import {firstBadCharacter, parsePrintStats} from '../../src/podman/print-stats.js'
 import {fixture} from '../helpers/fixtures.js'
