@@ -5,6 +5,8 @@
  */
 import {execa} from 'execa'
 
+import {quantile as quantileOfSorted} from '../src/results/summary.js'
+
 export const IMAGE = 'localhost/podman-stats/busybox:latest'
 export const LABEL = 'io.podman-stats.bench=true'
 
@@ -12,12 +14,12 @@ export function median(values: number[]): number {
   return quantile(values, 0.5)
 }
 
+/** The q-quantile of unsorted values (src/results/summary.ts's, on a sorted copy). */
 export function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const position = (sorted.length - 1) * q
-  const low = Math.floor(position)
-  const high = Math.ceil(position)
-  return sorted[low] + (sorted[high] - sorted[low]) * (position - low)
+  return quantileOfSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  )
 }
 
 export function ms(ns: bigint): number {

@@ -1,22 +1,8 @@
-/** One consistency check, shaped like a record's checks (src/record/record.ts). */
-export interface InspectionCheck {
-  check: string
-  detail: string
-  outcome: 'fail' | 'pass' | 'skip'
-}
+import {atMost as atMostOf, type ConsistencyCheck, NamedValues, PRE_DUMP_MEMWRITE} from '../consistency.js'
 
-type Values = Partial<Record<string, number>>
-
-/** `a <= b`; skipped when a value is absent. */
-function atMost(values: Values, a: string, b: string, why: string): InspectionCheck {
-  const [x, y] = [values[a], values[b]]
-  const check = `${a} <= ${b}`
-  if (x === undefined || y === undefined) {
-    return {check, detail: `${x === undefined ? a : b} is not in the statistics file`, outcome: 'skip'}
-  }
-
-  return {check, detail: `${x} ${x <= y ? '<=' : '>'} ${y}: ${why}`, outcome: x <= y ? 'pass' : 'fail'}
-}
+/** The statistics file is the whole source here: a missing field is skipped, not failed. */
+const ABSENT = 'is not in the statistics file'
+const atMost = (values: NamedValues, pair: [string, string], why: string) => atMostOf(values, pair, why, ABSENT)
 
 /**
  * What must hold between CRIU's dump statistics and the images beside them (read in CRIU's
@@ -25,21 +11,17 @@ function atMost(values: Values, a: string, b: string, why: string): InspectionCh
  * dump or to lazy restore are not written. memdump_time's interval contains memwrite_time's.
  */
 export function dumpChecks(
-  statistics: Values,
+  statistics: NamedValues,
   pages: {bytes: number; files: number},
   pageSize: number,
   kind: 'dump' | 'pre-dump' = 'dump',
-): InspectionCheck[] {
+): ConsistencyCheck[] {
   const pagesBytes = pages.bytes
   const checks = [
     kind === 'pre-dump'
-      ? {
-          check: 'memwrite_time <= memdump_time',
-          detail: 'not checked for a pre-dump: it writes the pages after the tasks run again',
-          outcome: 'skip' as const,
-        }
-      : atMost(statistics, 'memwrite_time', 'memdump_time', 'memdump_time includes memwrite_time'),
-    atMost(statistics, 'pages_written', 'pages_scanned', 'CRIU writes only pages it scanned'),
+      ? PRE_DUMP_MEMWRITE
+      : atMost(statistics, ['memwrite_time', 'memdump_time'], 'memdump_time includes memwrite_time'),
+    atMost(statistics, ['pages_written', 'pages_scanned'], 'CRIU writes only pages it scanned'),
   ]
   const check = '(pages_written + shpages_written) x page size = size of pages-*.img'
   const written = statistics.pages_written
@@ -62,12 +44,11 @@ export function dumpChecks(
   return checks
 }
 
-export function restoreChecks(statistics: Values): InspectionCheck[] {
+export function restoreChecks(statistics: NamedValues): ConsistencyCheck[] {
   return [
     atMost(
       statistics,
-      'pages_skipped_cow',
-      'pages_compared',
+      ['pages_skipped_cow', 'pages_compared'],
       'only pages compared with the parent task can be left shared copy-on-write',
     ),
   ]
@@ -77,7 +58,7 @@ export function restoreChecks(statistics: Values): InspectionCheck[] {
  * When the pages do not add up, the page size the images imply, if it is one a Linux kernel
  * uses: a checkpoint made on an arm64 host with 16 or 64 KiB pages, read on a 4 KiB host.
  */
-export function impliedPageSize(statistics: Values, pagesBytes: number): number | undefined {
+export function impliedPageSize(statistics: NamedValues, pagesBytes: number): number | undefined {
   const pages = (statistics.pages_written ?? 0) + (statistics.shpages_written ?? 0)
   if (pages === 0 || pagesBytes % pages !== 0) return undefined
   const size = pagesBytes / pages

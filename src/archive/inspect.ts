@@ -4,12 +4,13 @@ import path from 'node:path'
 import type {Compression} from './compression.js'
 import type {ArchiveContents, CheckpointContents} from './contents.js'
 
+import {type ConsistencyCheck, pageBytes} from '../consistency.js'
 import {type StatsKind} from '../criu/stats-file.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {pageSize as hostPageSize} from '../host/page-size.js'
 import {systemErrorText} from '../system-errors.js'
-import {dumpChecks, impliedPageSize, type InspectionCheck, restoreChecks} from './checks.js'
+import {dumpChecks, impliedPageSize, restoreChecks} from './checks.js'
 import {type CheckpointedContainer, readContainer} from './container-config.js'
 import {decodeStatistics} from './decode-statistics.js'
 import {badArchive, SUGGESTIONS} from './errors.js'
@@ -32,7 +33,7 @@ export interface FileGroup {
 
 /** Everything `inspect` learns about one checkpoint. schemas/inspect.schema.json describes it. */
 export interface Inspection {
-  checks: InspectionCheck[]
+  checks: ConsistencyCheck[]
   container: CheckpointedContainer
   criu: Partial<Record<StatsKind, CriuStatistics>>
   /** Every regular file, with its path relative to the archive or directory root. */
@@ -248,10 +249,5 @@ function withDerived(
   statistics: Record<string, number>,
   pageSize: number,
 ): CriuStatistics {
-  const derived: Record<string, number> = {}
-  for (const [field, value] of Object.entries(statistics)) {
-    if (/^(sh)?pages_/.test(field)) derived[`${field}_bytes`] = value * pageSize
-  }
-
-  return {derived, file, statistics}
+  return {derived: pageBytes(statistics, pageSize), file, statistics}
 }

@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {PodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
@@ -108,10 +109,4 @@ async function waitForCounter(name: string, signal?: AbortSignal): Promise<void>
 
   if (signal?.aborted) throw new PodmanStatsError('INTERRUPTED', 'the demo was interrupted before the checkpoint')
   throw new PodmanStatsError('PODMAN_FAILED', `the demo container ${name} did not start its work within 10 s`)
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    setTimeout(resolve, ms)
-  })
 }

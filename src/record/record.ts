@@ -1,3 +1,5 @@
+import type {ConsistencyCheck} from '../consistency.js'
+
 import {CgroupSnapshot} from '../cgroup/types.js'
 import {HostInfo} from '../host/host-info.js'
 import {CriuStatistics, Operation} from '../podman/print-stats.js'
@@ -122,10 +124,5 @@ export type FrozenObservation =
       taskState?: string
     }
 
-export interface CheckResult {
-  /** What the check compares, e.g. "memdump_time >= memwrite_time". */
-  check: string
-  /** The values compared, in words. */
-  detail: string
-  outcome: 'fail' | 'pass' | 'skip'
-}
+/** A record's consistency checks (src/record/checks.ts). */
+export type CheckResult = ConsistencyCheck

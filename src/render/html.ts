@@ -1,7 +1,7 @@
 import {MetricUnit} from '../record/metrics.js'
 import {Sample, Summary} from '../results/summary.js'
-import {formatBytes, formatMicroseconds} from '../units.js'
 import {chartFields, renderChartsSvg} from './charts.js'
+import {formatValue as formatSummaryValue} from './summary.js'
 
 export interface HtmlReportInput {
   /** When the report was made; now unless given (tests pin it). */
@@ -123,10 +123,9 @@ function tableFields(samples: readonly Sample[], summary: Summary): string[] {
   return [...chartFields(samples), ...(hasArchive ? ['archive_bytes'] : [])]
 }
 
+/** As the summary table shows a value, with the unit of page counts said (the page has no field column). */
 function formatValue(value: number, unit: MetricUnit): string {
-  if (unit === 'us') return formatMicroseconds(Math.round(value))
-  if (unit === 'bytes') return formatBytes(Math.round(value))
-  const shown = Number.isInteger(value) ? String(value) : value.toFixed(1)
+  const shown = formatSummaryValue(value, unit)
   return unit === 'pages' ? `${shown} pages` : shown
 }
 

@@ -45,7 +45,7 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[low] + (sorted[high] - sorted[low]) * (position - low)
 }
 
-export function describe(field: string, values: readonly number[]): FieldStatistics {
+export function fieldStatistics(field: string, values: readonly number[]): FieldStatistics {
   const sorted = [...values].sort((a, b) => a - b)
   const n = sorted.length
   const mean = sorted.reduce((sum, v) => sum + v, 0) / n
@@ -75,7 +75,7 @@ export function summarize(samples: readonly Sample[], baseline?: string): Summar
     const ok = mine.filter((s) => s.ok)
     const fields = METRICS.map((m) => m.name)
       .map((field) => ok.map((s) => s.values[field]).filter((v): v is number => v !== undefined))
-      .flatMap((values, i) => (values.length > 0 ? [describe(METRICS[i].name, values)] : []))
+      .flatMap((values, i) => (values.length > 0 ? [fieldStatistics(METRICS[i].name, values)] : []))
     const summary: ConfigurationSummary = {
       configuration,
       failed: mine.length - ok.length,

@@ -1,7 +1,7 @@
 /* eslint-disable camelcase -- metric names follow Podman's and CRIU's snake_case */
 import assert from 'node:assert/strict'
 
-import {quantile, describe as stats, summarize} from '../../src/results/summary.js'
+import {quantile, fieldStatistics as stats, summarize} from '../../src/results/summary.js'
 
 describe('summary statistics', () => {
   it('computes n, min, median, mean, p95, max and the sample standard deviation', () => {
