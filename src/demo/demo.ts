@@ -21,13 +21,9 @@ export {LOCAL_IMAGE as DEMO_IMAGE} from '../podman/throwaway.js'
 export const DEMO_WORKLOAD =
   'data=$(head -c 8388608 /dev/urandom | base64); i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; usleep 2000; done'
 
-export interface DemoResult {
-  checkpoint: OperationRecord
-  container: string
-  /** The counter just before the checkpoint and a moment after the restore. */
-  counter: {afterRestore?: number; beforeCheckpoint?: number}
-  restore: OperationRecord
-}
+import type {DemoResult} from '../record/demo-result.js'
+
+export type {DemoResult} from '../record/demo-result.js'
 
 export interface DemoOptions {
   /** A second Ctrl-C: stop waiting for podman (src/process/interrupt.ts). */

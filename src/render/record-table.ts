@@ -1,4 +1,4 @@
-import type {DemoResult} from '../demo/demo.js'
+import type {DemoResult} from '../record/demo-result.js'
 
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
