@@ -2,33 +2,13 @@ import path from 'node:path'
 
 import {ulimitHard} from '../host/containers-conf.js'
 import {compareVersions} from '../host/versions.js'
-import {findKnownTrap, KnownTrap} from '../podman/known-traps.js'
+import {findKnownTrap} from '../podman/known-traps.js'
 import {CheckpointProbe} from './checkpoint-probe.js'
+import {Check, Diagnosis} from './diagnosis.js'
 import {HostFacts} from './probe.js'
 
-export type CheckStatus = 'fail' | 'info' | 'ok' | 'warn'
+export type {Check, CheckStatus, Diagnosis} from './diagnosis.js'
 
-export interface Check {
-  /** Why it failed or what to know, when there is more to say than the value. */
-  detail?: string
-  /** What to do, when the status is fail or warn. */
-  fix?: string
-  id:
-    'cgroup' | 'checkpoint' | 'criu' | 'criu-check' | 'podman' | 'pre-checkpoint' | 'privileges' | 'runtime' | 'ulimits'
-  label: string
-  status: CheckStatus
-  /** The known trap this check recognized, if any. */
-  trap?: KnownTrap['id']
-  value: string
-}
-
-export interface Diagnosis {
-  checks: Check[]
-  /** False when a check failed: checkpointing cannot work on this host as it is. */
-  ok: boolean
-}
-
-/** Podman gained --print-stats in 4.0 (commit 6202e81, Nov 2021). */
 export const MIN_PODMAN = '4.0.0'
 /** Podman refuses to checkpoint with a CRIU older than 3.11. */
 export const MIN_CRIU = '3.11'

@@ -1,4 +1,4 @@
-import {Check, CheckStatus, Diagnosis} from '../doctor/diagnose.js'
+import {Check, CheckStatus, Diagnosis} from '../doctor/diagnosis.js'
 import {plainTable} from './table.js'
 
 const MARK: Record<CheckStatus, string> = {fail: 'FAIL', info: 'info', ok: 'ok', warn: 'warn'}
