@@ -1,6 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
 import {runOperation} from '../operation/run.js'
-import {PodmanFlagValues} from '../podman/podman-flags.js'
+import {CHECKPOINT_FLAGS, pickPodmanFlags, PodmanFlagValues, RESTORE_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
 import {renderRecords} from '../render/record-table.js'
 import {BaseCommand} from './base-command.js'
@@ -19,11 +19,14 @@ interface OperationFlags {
 export abstract class OperationCommand extends BaseCommand {
   protected async measure(
     operation: 'checkpoint' | 'restore',
-    inputs: string[],
-    flags: OperationFlags & PodmanFlagValues,
+    argv: unknown[],
+    flags: OperationFlags & Record<string, unknown>,
   ): Promise<OperationRecord[]> {
-    const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout, ...podman} = flags
-    checkSelection(operation, inputs, flags)
+    const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout} = flags
+    // oclif types the arguments of a command that takes any number as unknown; they are strings.
+    const inputs = argv.map(String)
+    const podman = pickPodmanFlags(operation === 'checkpoint' ? CHECKPOINT_FLAGS : RESTORE_FLAGS, flags)
+    checkSelection(operation, inputs, {...podman, all, latest})
     const result = await runOperation(
       operation,
       {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
 import {OperationCommand} from '../cli/operation-command.js'
-import {CHECKPOINT_FLAGS, PodmanFlagValues} from '../podman/podman-flags.js'
+import {CHECKPOINT_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
 
 export default class Checkpoint extends OperationCommand {
@@ -23,6 +23,6 @@ Runs 'podman container checkpoint --print-stats' with Podman's own flags, times 
 
   async run(): Promise<OperationRecord[]> {
     const {argv, flags} = await this.parse(Checkpoint)
-    return this.measure('checkpoint', argv as string[], flags as PodmanFlagValues & typeof flags)
+    return this.measure('checkpoint', argv, flags)
   }
 }

@@ -50,7 +50,7 @@ A damaged, refused or stopped archive exits with status ${EXIT_CODES.BAD_ARCHIVE
 
   async run(): Promise<InspectReport> {
     const {argv, flags} = await this.parse(Inspect)
-    const {errors, report} = await inspectCheckpoints(argv as string[], {
+    const {errors, report} = await inspectCheckpoints(argv.map(String), {
       limits: {maxExpandedBytes: flags['max-expanded'], maxRatio: flags['max-ratio']},
       pageSize: flags['page-size'] === undefined ? undefined : Number(flags['page-size']),
     })

@@ -58,8 +58,8 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     const {argv, flags} = await this.parse(ReportCommand)
     // Before the work: no input written over, nothing replaced without --force, no link followed.
     const targets = [flags.svg, flags.html].filter((t): t is string => t !== undefined)
-    await checkReportTargets(targets, {force: flags.force, inputs: argv as string[]})
-    const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv as string[]})
+    await checkReportTargets(targets, {force: flags.force, inputs: argv.map(String)})
+    const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv.map(String)})
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     process.stderr.write(forTerminal(renderProblems(report)))
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))

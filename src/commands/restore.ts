@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
 import {OperationCommand} from '../cli/operation-command.js'
-import {PodmanFlagValues, RESTORE_FLAGS} from '../podman/podman-flags.js'
+import {RESTORE_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
 
 export default class Restore extends OperationCommand {
@@ -22,6 +22,6 @@ Runs 'podman container restore --print-stats' with Podman's own flags (in place,
 
   async run(): Promise<OperationRecord[]> {
     const {argv, flags} = await this.parse(Restore)
-    return this.measure('restore', argv as string[], flags as PodmanFlagValues & typeof flags)
+    return this.measure('restore', argv, flags)
   }
 }

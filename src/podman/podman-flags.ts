@@ -53,6 +53,18 @@ export const RESTORE_FLAGS: readonly PodmanFlagSpec[] = [
 
 export type PodmanFlagValues = Record<string, boolean | string | string[] | undefined>
 
+/** Podman's own flags among a command's parsed flags, by the table: values of the types Podman's take. */
+export function pickPodmanFlags(specs: readonly PodmanFlagSpec[], flags: Record<string, unknown>): PodmanFlagValues {
+  const values: PodmanFlagValues = {}
+  for (const {name} of specs) {
+    const value = flags[name]
+    if (Array.isArray(value)) values[name] = value.map(String)
+    else if (typeof value === 'boolean' || typeof value === 'string') values[name] = value
+  }
+
+  return values
+}
+
 /** The flags a user set, as podman arguments, in the table's order. */
 export function podmanFlagArgs(specs: readonly PodmanFlagSpec[], values: PodmanFlagValues): string[] {
   const args: string[] = []
