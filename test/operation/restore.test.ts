@@ -68,6 +68,22 @@ describe('restoreContainers (replayed podman, captured cgroup tree)', () => {
     )
   })
 
+  it('--latest restores the container podman ps names last', async () => {
+    await replay.start('ok', {start: 'checkpointed'})
+    const {records} = await restoreContainers({inputs: [], latest: true, podmanFlags: {}})
+    assert.deepEqual(
+      records.map((r) => [r.container.input, r.outcome]),
+      [[REPLAY_ID.slice(0, 12), 'ok']],
+    )
+    assert.equal((await replay.calls())[0], 'ps --all --latest --format {{.ID}}')
+  })
+
+  it('--all when no container holds a checkpoint: CONTAINER_STATE, podman never asked to restore', async () => {
+    await replay.start('ok')
+    await assert.rejects(restoreContainers({all: true, inputs: [], podmanFlags: {}}), /no container holds a checkpoint/)
+    assert.ok(!(await replay.calls()).some((c) => c.startsWith('container restore')))
+  })
+
   it('--import: one record for the container podman restored, named by an inspect of its id', async () => {
     await replay.start('ok', {start: 'gone'})
     const file = await archive()
