@@ -1,8 +1,10 @@
 import {closeSync, FSWatcher, openSync, readFileSync, readSync, watch} from 'node:fs'
+import path from 'node:path'
 
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {FreezePoller} from './freeze-poller.js'
 import {FreezerState, parseFreezerFile} from './freezer.js'
+import {procRoot} from './roots.js'
 import {takeSnapshotSync} from './snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from './types.js'
 
@@ -214,7 +216,7 @@ export class FreezeWatcher {
   private watchTasks(target: CgroupTarget, pid: number, result: Observed): void {
     let lastRunningNs = result.startedNs
     // Opened once and read from offset 0 each poll: one pread, no open or close.
-    const fd = openSync(`/proc/${pid}/stat`, 'r')
+    const fd = openSync(path.join(procRoot(), String(pid), 'stat'), 'r')
     this.taskFd = fd
     const buffer = Buffer.alloc(512)
     const poll = () => {
