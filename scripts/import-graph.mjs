@@ -63,5 +63,5 @@ if (process.argv.includes('--check')) {
   if (updated !== doc) throw new Error(`${DOC}'s import graph is not the code's: run node scripts/import-graph.mjs`)
 } else {
   writeFileSync(DOC, updated)
-  console.log(`${edges.length} imports between folders, ${inCycles.length ? 'cycles: ' + inCycles.join(', ') : 'no cycle'}`)
+  console.log(`${edges.length} imports between folders, ${inCycles.length > 0 ? 'cycles: ' + inCycles.join(', ') : 'no cycle'}`)
 }

@@ -39,14 +39,3 @@ describe('docs/statistics.md', () => {
     }
   })
 })
-
-describe('docs/developing.md', () => {
-  it("draws the code's own import graph, and src/'s folders import in no cycle", async () => {
-    const {execa} = await import('execa')
-    const check = await execa(process.execPath, ['scripts/import-graph.mjs', '--check'], {
-      cwd: new URL('..', import.meta.url),
-      reject: false,
-    })
-    assert.equal(check.exitCode, 0, String(check.stderr))
-  })
-})
