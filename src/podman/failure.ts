@@ -14,8 +14,27 @@ export function podmanFailure(
   criuLog?: string,
 ): PodmanStatsError {
   const stderr = result.stderr.trim()
-  const said = podmanErrorLine(stderr)
-  const criuError = criuLog ? criuErrorLines(criuLog) : []
+  const text: FailureText = {criuError: criuLog ? criuErrorLines(criuLog) : [], said: podmanErrorLine(stderr), stderr}
+  // How the run ended comes first: podman stopped from outside says nothing of why it was stopped.
+  return cutShort(what, result, text, timeoutMs) ?? knownCause(what, text) ?? reportedFailure(what, result, text)
+}
+
+/** What podman and CRIU said of a failed run. */
+interface FailureText {
+  /** CRIU's error lines from its log, first one first. */
+  criuError: string[]
+  /** The line of podman's stderr that says what went wrong. */
+  said: string
+  stderr: string
+}
+
+/** A run that did not end by itself: stalled, timed out, abandoned or interrupted. */
+function cutShort(
+  what: string,
+  result: ProcessResult,
+  {said, stderr}: FailureText,
+  timeoutMs?: number,
+): PodmanStatsError | undefined {
   if (result.stalled) return stallFailure(what, result.stalled, stderr)
   if (result.timedOut) {
     return new PodmanStatsError(
@@ -48,6 +67,14 @@ export function podmanFailure(
     })
   }
 
+  return undefined
+}
+
+/**
+ * A failure whose cause podman-stats recognises, with its fix: a trap of the host (in podman's
+ * words or CRIU's), a container that does not exist, or one in the wrong state for the operation.
+ */
+function knownCause(what: string, {criuError, said, stderr}: FailureText): PodmanStatsError | undefined {
   const trap = findKnownTrap(stderr) ?? findKnownTrap(criuError.join('\n'))
   if (trap) {
     return new PodmanStatsError('HOST_NOT_READY', `${what} failed: ${trap.explanation}`, {
@@ -71,6 +98,15 @@ export function podmanFailure(
     })
   }
 
+  return undefined
+}
+
+/** Any other failure: CRIU's first error when its log has one, else what podman said. */
+function reportedFailure(
+  what: string,
+  result: ProcessResult,
+  {criuError, said, stderr}: FailureText,
+): PodmanStatsError {
   const status = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`
   if (criuError.length > 0) {
     return new PodmanStatsError('PODMAN_FAILED', `${what} failed: CRIU says ${criuError[0]}`, {
