@@ -95,46 +95,8 @@ export function decodeStatsFile(bytes: Uint8Array, source = 'statistics file'): 
         'Take the file from a checkpoint again (podman container checkpoint --keep keeps stats-dump in the container directory; an --export archive holds it too); if a copy is damaged, copy it again.',
       ],
     })
-  if (bytes.length < HEADER_BYTES) {
-    throw fail(
-      `it ends at byte ${bytes.length}, inside the 12-byte header (two magic numbers and a size): the file is truncated`,
-    )
-  }
-
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const head = view.getUint32(0, true)
-  if (head !== IMG_SERVICE_MAGIC) {
-    const what = head === IMG_COMMON_MAGIC ? ' (that of a CRIU image file: this is an image, not statistics)' : ''
-    throw fail(
-      `wrong magic number at byte 0: ${hex(head)}${what}, where a statistics file has ${hex(IMG_SERVICE_MAGIC)}`,
-    )
-  }
-
-  const magic = view.getUint32(4, true)
-  if (magic !== STATS_MAGIC) {
-    throw fail(
-      `wrong magic number at byte 4: ${hex(magic)}, where a statistics file has ${hex(STATS_MAGIC)} (another CRIU service file?)`,
-    )
-  }
-
-  const size = view.getUint32(8, true)
-  const available = bytes.length - HEADER_BYTES
-  if (size > MAX_ENTRY_BYTES) {
-    throw fail(
-      `the size field at byte 8 says ${size} bytes follow: a statistics entry is about 40 bytes, so the field is damaged`,
-    )
-  }
-
-  if (size > available) {
-    throw fail(`the size field at byte 8 says ${size} bytes follow, but only ${available} do: the file is truncated`)
-  }
-
-  if (size < available) {
-    throw fail(
-      `it has ${plural(available - size, 'byte')} more after the ${size}-byte entry (from byte ${HEADER_BYTES + size}): a statistics file holds one entry`,
-    )
-  }
-
+  const framing = framingProblem(bytes)
+  if (framing) throw fail(framing)
   const body = bytes.subarray(HEADER_BYTES)
   const problem = wireProblem(body, StatsEntry, HEADER_BYTES)
   if (problem) throw fail(`corrupt protobuf message: ${problem}`)
@@ -156,7 +118,52 @@ export function decodeStatsFile(bytes: Uint8Array, source = 'statistics file'): 
   }
 
   const kind: StatsKind = has('dump') ? 'dump' : 'restore'
-  const message = entry[kind] as Record<string, unknown>
+  return {kind, ...statisticsOf(kind, entry[kind] as Record<string, unknown>)}
+}
+
+/**
+ * What is wrong with the frame around the entry, if anything: the two magic numbers, and a size
+ * field that must say exactly how many bytes follow (a statistics file holds one entry).
+ */
+function framingProblem(bytes: Uint8Array): string | undefined {
+  if (bytes.length < HEADER_BYTES) {
+    return `it ends at byte ${bytes.length}, inside the 12-byte header (two magic numbers and a size): the file is truncated`
+  }
+
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const head = view.getUint32(0, true)
+  if (head !== IMG_SERVICE_MAGIC) {
+    const what = head === IMG_COMMON_MAGIC ? ' (that of a CRIU image file: this is an image, not statistics)' : ''
+    return `wrong magic number at byte 0: ${hex(head)}${what}, where a statistics file has ${hex(IMG_SERVICE_MAGIC)}`
+  }
+
+  const magic = view.getUint32(4, true)
+  if (magic !== STATS_MAGIC) {
+    return `wrong magic number at byte 4: ${hex(magic)}, where a statistics file has ${hex(STATS_MAGIC)} (another CRIU service file?)`
+  }
+
+  const size = view.getUint32(8, true)
+  const available = bytes.length - HEADER_BYTES
+  if (size > MAX_ENTRY_BYTES) {
+    return `the size field at byte 8 says ${size} bytes follow: a statistics entry is about 40 bytes, so the field is damaged`
+  }
+
+  if (size > available) {
+    return `the size field at byte 8 says ${size} bytes follow, but only ${available} do: the file is truncated`
+  }
+
+  if (size < available) {
+    return `it has ${plural(available - size, 'byte')} more after the ${size}-byte entry (from byte ${HEADER_BYTES + size}): a statistics file holds one entry`
+  }
+
+  return undefined
+}
+
+/** The message's fields as numbers, with a warning for each that a number cannot hold exactly. */
+function statisticsOf(
+  kind: StatsKind,
+  message: Record<string, unknown>,
+): {statistics: Record<string, number>; warnings: string[]} {
   const statistics: Record<string, number> = {}
   const warnings: string[] = []
   for (const {name} of STATS_PROTO_FIELDS[kind]) {
@@ -169,7 +176,7 @@ export function decodeStatsFile(bytes: Uint8Array, source = 'statistics file'): 
     statistics[name] = value
   }
 
-  return {kind, statistics, warnings}
+  return {statistics, warnings}
 }
 
 /**
