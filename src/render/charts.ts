@@ -136,13 +136,50 @@ export function chartFields(samples: readonly Sample[]): string[] {
 /** The Vega-Lite specification of both views; pure, so tests can look at it without rendering. */
 export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLevelSpec {
   const configurations = summary.configurations.map((c) => c.configuration)
-  const segments = meanCycleSegments(samples, configurations).map((s) => ({
+  const segments = describedSegments(samples, configurations)
+  const fields = chartFields(samples)
+  const distribution = distributionRows(samples, configurations, fields)
+  const y = configurationAxis(configurations)
+  const views: TopLevelSpec[] = []
+  if (segments.length > 0) views.push(segmentsView(segments, summary.baseline, y))
+  if (fields.length > 0) views.push(distributionView(fields, configurations, y))
+  if (views.length === 0) views.push(noCycleView())
+  return {
+    config: {background: 'white', font: 'sans-serif', view: {stroke: null}},
+    datasets: {distribution, segments},
+    // The bars are coloured by part, the boxes by configuration: two scales, not one merged.
+    resolve: {legend: {color: 'independent'}, scale: {color: 'independent'}},
+    spacing: 40,
+    vconcat: views,
+  } as TopLevelSpec
+}
+
+/** The y encoding of both views: the summary's order in each, so that a row means the same in both. */
+function configurationAxis(configurations: string[]) {
+  return {axis: {title: null}, field: 'configuration', sort: configurations, type: 'nominal'} as const
+}
+
+type ConfigurationAxis = ReturnType<typeof configurationAxis>
+
+/** The segments dataset: each mean segment with what a screen reader says for its bar. */
+function describedSegments(
+  samples: readonly Sample[],
+  configurations: string[],
+): Array<MeanSegment & {description: string}> {
+  return meanCycleSegments(samples, configurations).map((s) => ({
     ...s,
     // What a screen reader says for the bar (its aria-label).
     description: `${s.configuration}, ${s.label}: mean ${s.ms.toFixed(1)} ms`,
   }))
-  const fields = chartFields(samples)
-  const distribution = samples
+}
+
+/** The distribution dataset: one row per successful cycle and field it has, in the display unit. */
+function distributionRows(
+  samples: readonly Sample[],
+  configurations: string[],
+  fields: string[],
+): Array<{configuration: string; field: string; value: number}> {
+  return samples
     .filter((s) => s.ok && configurations.includes(s.configuration))
     .flatMap((s) =>
       fields.flatMap((field) => {
@@ -152,86 +189,79 @@ export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLev
           : [{configuration: s.configuration, field, value: value / unitOf(field).divisor}]
       }),
     )
-  const y = {axis: {title: null}, field: 'configuration', sort: configurations, type: 'nominal'} as const
-  const views: TopLevelSpec[] = []
-  if (segments.length > 0) {
-    views.push({
-      data: {name: 'segments'},
+}
+
+/** The stacked bars: where a cycle's time goes, per configuration. */
+function segmentsView(segments: MeanSegment[], baseline: string, y: ConfigurationAxis): TopLevelSpec {
+  return {
+    data: {name: 'segments'},
+    encoding: {
+      color: {
+        field: 'label',
+        legend: {labelLimit: 320, title: 'part of the cycle'},
+        scale: {domain: SEGMENT_LABELS.filter((l) => segments.some((s) => s.label === l))},
+        type: 'nominal',
+      },
+      description: {field: 'description', type: 'nominal'},
+      order: {field: 'order', type: 'quantitative'},
+      x: {
+        aggregate: 'sum',
+        axis: {title: "mean time per cycle (ms): the parts' means add up to the mean cycle"},
+        field: 'ms',
+        type: 'quantitative',
+      },
+      y,
+    },
+    mark: 'bar',
+    title: {
+      anchor: 'start',
+      subtitle: `${baseline ? `baseline: ${baseline}; ` : ''}successful cycles only`,
+      text: "Where a cycle's time goes",
+    },
+    width: 720,
+  } as TopLevelSpec
+}
+
+/** One box plot per field, each on its own scale, with a tick per cycle. */
+function distributionView(fields: string[], configurations: string[], y: ConfigurationAxis): TopLevelSpec {
+  return {
+    resolve: {scale: {x: 'independent'}},
+    title: {
+      anchor: 'start',
+      subtitle: 'box: quartiles and median; whiskers: min to max; ticks: every cycle',
+      text: 'Distribution per configuration',
+    },
+    vconcat: fields.map((field) => ({
+      data: {name: 'distribution'},
       encoding: {
-        color: {
-          field: 'label',
-          legend: {labelLimit: 320, title: 'part of the cycle'},
-          scale: {domain: SEGMENT_LABELS.filter((l) => segments.some((s) => s.label === l))},
-          type: 'nominal',
-        },
-        description: {field: 'description', type: 'nominal'},
-        order: {field: 'order', type: 'quantitative'},
         x: {
-          aggregate: 'sum',
-          axis: {title: "mean time per cycle (ms): the parts' means add up to the mean cycle"},
-          field: 'ms',
+          axis: {title: `${field} (${unitOf(field).name})`},
+          field: 'value',
+          scale: {zero: false},
           type: 'quantitative',
         },
         y,
       },
-      mark: 'bar',
-      title: {
-        anchor: 'start',
-        subtitle: `${summary.baseline ? `baseline: ${summary.baseline}; ` : ''}successful cycles only`,
-        text: "Where a cycle's time goes",
-      },
-      width: 720,
-    } as TopLevelSpec)
-  }
-
-  if (fields.length > 0) {
-    views.push({
-      resolve: {scale: {x: 'independent'}},
-      title: {
-        anchor: 'start',
-        subtitle: 'box: quartiles and median; whiskers: min to max; ticks: every cycle',
-        text: 'Distribution per configuration',
-      },
-      vconcat: fields.map((field) => ({
-        data: {name: 'distribution'},
-        encoding: {
-          x: {
-            axis: {title: `${field} (${unitOf(field).name})`},
-            field: 'value',
-            scale: {zero: false},
-            type: 'quantitative',
-          },
-          y,
+      layer: [
+        {
+          encoding: {color: {field: 'configuration', legend: null, sort: configurations, type: 'nominal'}},
+          mark: {extent: 'min-max', type: 'boxplot'},
         },
-        layer: [
-          {
-            encoding: {color: {field: 'configuration', legend: null, sort: configurations, type: 'nominal'}},
-            mark: {extent: 'min-max', type: 'boxplot'},
-          },
-          // One tick per cycle; no ARIA label each, which would double the SVG's size.
-          {mark: {aria: false, color: '#222', opacity: 0.7, thickness: 1, type: 'tick'}},
-        ],
-        transform: [{filter: {equal: field, field: 'field'}}],
-        width: 720,
-      })),
-    } as TopLevelSpec)
-  }
+        // One tick per cycle; no ARIA label each, which would double the SVG's size.
+        {mark: {aria: false, color: '#222', opacity: 0.7, thickness: 1, type: 'tick'}},
+      ],
+      transform: [{filter: {equal: field, field: 'field'}}],
+      width: 720,
+    })),
+  } as TopLevelSpec
+}
 
-  if (views.length === 0) {
-    views.push({
-      data: {values: [{text: 'No successful cycle to chart.'}]},
-      encoding: {text: {field: 'text', type: 'nominal'}},
-      mark: {align: 'left', type: 'text'},
-    } as TopLevelSpec)
-  }
-
+/** What stands in for both views when there is nothing to chart. */
+function noCycleView(): TopLevelSpec {
   return {
-    config: {background: 'white', font: 'sans-serif', view: {stroke: null}},
-    datasets: {distribution, segments},
-    // The bars are coloured by part, the boxes by configuration: two scales, not one merged.
-    resolve: {legend: {color: 'independent'}, scale: {color: 'independent'}},
-    spacing: 40,
-    vconcat: views,
+    data: {values: [{text: 'No successful cycle to chart.'}]},
+    encoding: {text: {field: 'text', type: 'nominal'}},
+    mark: {align: 'left', type: 'text'},
   } as TopLevelSpec
 }
 
