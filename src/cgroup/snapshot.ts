@@ -140,8 +140,40 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
     files[file.name] = textOf(controllerReads[i], file.path, warnings, file.optional)
   }
 
-  const v1 = target.version === 'v1'
-  const parsed = {
+  const parsed = parseControllers(target.version, files)
+  for (const part of Object.values(parsed)) warnings.push(...part.warnings)
+
+  // Second round: each process's stat and schedstat, the network of the first one, and the names
+  // of devices not seen before.
+  const pids = parsed.procs.value
+  const {netDev, processFiles, unnamed} = secondRoundFiles(pids, parsed.io.value.devices, roots)
+  const reads = yield [...processFiles, ...netDev, ...unnamed]
+  const list = processesRead(pids, processFiles, reads, warnings)
+  const netText = netDev.length > 0 ? textOf(reads[processFiles.length], netDev[0], warnings, true) : undefined
+  const network = netText === undefined ? [] : take(parseNetDev(netText, netDev[0]), warnings)
+  rememberDeviceNames(unnamed, reads.slice(processFiles.length + netDev.length), warnings)
+  const devices = parsed.io.value.devices.map((device) => {
+    const name = deviceNames.get(ueventPath(roots, device.device))
+    return name === undefined ? device : {...device, name}
+  })
+
+  return compact({
+    cgroupVersion: target.version,
+    cpu: parsed.cpu.value,
+    freezer: parsed.freezer.value,
+    io: {devices},
+    memory: parsed.memory.value,
+    network,
+    pids: parsed.pids.value,
+    processes: summarizeProcesses(list),
+    warnings,
+  })
+}
+
+/** The controller files parsed as the cgroup version lays them out; each part keeps its warnings. */
+function parseControllers(version: CgroupTarget['version'], files: CgroupFiles) {
+  const v1 = version === 'v1'
+  return {
     cpu: (v1 ? parseCpuV1 : parseCpuV2)(files),
     freezer: v1 ? parseFreezerV1(files['freezer.state']) : parseFreezerV2(files),
     io: (v1 ? parseIoV1 : parseIoV2)(files),
@@ -149,19 +181,34 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
     pids: parsePids(files),
     procs: parseCgroupProcs(files['cgroup.procs']),
   }
-  for (const part of Object.values(parsed)) warnings.push(...part.warnings)
+}
 
-  // Second round: each process's stat and schedstat, the network of the first one, and the names
-  // of devices not seen before.
-  const pids = parsed.procs.value
+/** Where the uevent of a block device is, which names it (e.g. DEVNAME=sda). */
+function ueventPath(roots: SnapshotRoots, device: string): string {
+  return path.join(roots.sys, 'dev/block', device, 'uevent')
+}
+
+/**
+ * The files of the second round: stat and schedstat of each process (two a pid, in order), the
+ * net/dev of the first one (a container's processes share one network namespace), and the uevent
+ * of each device whose name is not known yet.
+ */
+function secondRoundFiles(
+  pids: number[],
+  devices: ReadonlyArray<{device: string}>,
+  roots: SnapshotRoots,
+): {netDev: string[]; processFiles: string[]; unnamed: string[]} {
   const processFiles = pids.flatMap((pid) =>
     ['stat', 'schedstat'].map((name) => path.join(roots.proc, String(pid), name)),
   )
   const netDev = pids.length > 0 ? [path.join(roots.proc, String(pids[0]), 'net/dev')] : []
-  const uevent = (device: string) => path.join(roots.sys, 'dev/block', device, 'uevent')
-  const unnamed = [...new Set(parsed.io.value.devices.map((d) => uevent(d.device)))].filter((f) => !deviceNames.has(f))
-  const reads = yield [...processFiles, ...netDev, ...unnamed]
+  const uevents = devices.map((d) => ueventPath(roots, d.device))
+  const unnamed = [...new Set(uevents)].filter((f) => !deviceNames.has(f))
+  return {netDev, processFiles, unnamed}
+}
 
+/** The processes of `pids` from their stat and schedstat reads (at 2i and 2i + 1 in `reads`). */
+function processesRead(pids: number[], processFiles: string[], reads: FileRead[], warnings: string[]): ProcessInfo[] {
   const list: ProcessInfo[] = []
   for (const [i, pid] of pids.entries()) {
     const [statFile, schedstatFile] = processFiles.slice(i * 2, i * 2 + 2)
@@ -179,31 +226,16 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
     )
   }
 
-  const netText = netDev.length > 0 ? textOf(reads[processFiles.length], netDev[0], warnings, true) : undefined
-  const network = netText === undefined ? [] : take(parseNetDev(netText, netDev[0]), warnings)
+  return list
+}
 
-  for (const [i, file] of unnamed.entries()) {
-    const read = reads[processFiles.length + netDev.length + i]
+/** Keeps the name each uevent read gave (none for a device without DEVNAME) in `deviceNames`. */
+function rememberDeviceNames(uevents: string[], reads: FileRead[], warnings: string[]): void {
+  for (const [i, file] of uevents.entries()) {
+    const read = reads[i]
     if ('error' in read) warnings.push(`${file}: ${read.error}`)
     else deviceNames.set(file, 'text' in read ? parseUeventDevname(read.text) : undefined)
   }
-
-  const devices = parsed.io.value.devices.map((device) => {
-    const name = deviceNames.get(uevent(device.device))
-    return name === undefined ? device : {...device, name}
-  })
-
-  return compact({
-    cgroupVersion: target.version,
-    cpu: parsed.cpu.value,
-    freezer: parsed.freezer.value,
-    io: {devices},
-    memory: parsed.memory.value,
-    network,
-    pids: parsed.pids.value,
-    processes: summarizeProcesses(list),
-    warnings,
-  })
 }
 
 /** The text of a read, or undefined with a warning when it failed (or was missing and had to be there). */
