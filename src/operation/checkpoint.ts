@@ -7,6 +7,7 @@ import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
+import {HostInfo} from '../host/host-info.js'
 import {checkpointRefusal, ContainerInfo} from '../podman/lookup.js'
 import {CHECKPOINT_FLAGS, podmanFlagArgs} from '../podman/podman-flags.js'
 import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
@@ -16,7 +17,7 @@ import {microsecondsBetween, monotonicNs} from '../time.js'
 import {interruptedDuring, runObserved} from './observe.js'
 import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
 import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
-import {OperationRequest, OperationResult, requestOptions, startOperation} from './request.js'
+import {OperationRequest, OperationResult, requestOptions, Started, startOperation} from './request.js'
 import {partition} from './selection.js'
 
 /** One container on its way through a checkpoint. */
@@ -39,20 +40,10 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const {failures, ready, records} = await partition('checkpoint', request, {options, started}, checkpointRefusal)
   if (ready.length === 0) return {failures, records}
 
-  const [targets, host] = await Promise.all([
-    Promise.all(ready.map((info) => locateTarget(info))),
-    started.host(ready[0].runtime),
-  ])
-  // Watches start once every cgroup is found: a container that is not running leaves none open.
-  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i], request.freezeWatch)))
+  const {host, prepared} = await prepareAll(ready, started, request.freezeWatch)
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
   const snapshotStart = monotonicNs()
-  await Promise.all(
-    prepared.map(async (p) => {
-      const startNs = monotonicNs()
-      p.before = {snapshot: await takeSnapshot(p.target), startNs}
-    }),
-  )
+  await snapshotBefore(prepared)
   const snapshotUs = microsecondsBetween(snapshotStart, monotonicNs())
 
   const args = printStatsArgs(
@@ -61,13 +52,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     prepared.map((p) => p.info.id),
   )
   const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
-  const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
-  // A podman left working (a second Ctrl-C) is not raced: its cgroup and container stay its own.
-  if (!run.process.abandoned) {
-    await Promise.all(
-      prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
-    )
-  }
+  const watched = await settleAfterRun(prepared, run)
 
   const succeeded = prepared.filter((p) => run.stats?.containers?.some((e) => e.Id === p.info.id)).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
@@ -103,6 +88,49 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   }
 
   return {failures, records}
+}
+
+/**
+ * Each container's cgroup and its freezer watch, found while the host is described. Watches start
+ * once every cgroup is found: a container that is not running leaves none open.
+ */
+async function prepareAll(
+  ready: ContainerInfo[],
+  started: Started,
+  method?: FreezeWatchMethod,
+): Promise<{host: HostInfo; prepared: Prepared[]}> {
+  const [targets, host] = await Promise.all([
+    Promise.all(ready.map((info) => locateTarget(info))),
+    started.host(ready[0].runtime),
+  ])
+  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i], method)))
+  return {host, prepared}
+}
+
+/** The `before` snapshot of every container, all at once, each timed from its own start. */
+async function snapshotBefore(prepared: Prepared[]): Promise<void> {
+  await Promise.all(
+    prepared.map(async (p) => {
+      const startNs = monotonicNs()
+      p.before = {snapshot: await takeSnapshot(p.target), startNs}
+    }),
+  )
+}
+
+/**
+ * Once podman exited: stops the freezer watches (their results, in order) and leaves each cgroup
+ * as it should be, recovered after a failure, thawed after a success.
+ */
+async function settleAfterRun(prepared: Prepared[], run: PrintStatsRun): Promise<Array<FreezeWatchResult | undefined>> {
+  const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
+  // A podman left working (a second Ctrl-C) is not raced: its cgroup and container stay its own.
+  if (!run.process.abandoned) {
+    await Promise.all(
+      prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
+    )
+  }
+
+  return watched
 }
 
 function checkpointRecord(
