@@ -12,8 +12,8 @@ import {microsecondsBetween, monotonicNs} from '../time.js'
 import {interruptedDuring, runObserved} from './observe.js'
 import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
 import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
-import {OperationRequest, OperationResult, requestOptions, startOperation} from './request.js'
-import {partition} from './selection.js'
+import {OperationRequest, OperationResult, requestOptions, Started, startOperation} from './request.js'
+import {partition, Partitioned} from './selection.js'
 
 /** A restored container as seen right after podman exited. */
 interface Restored {
@@ -32,10 +32,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
   const options = requestOptions(RESTORE_FLAGS, request)
   const archive = typeof request.podmanFlags.import === 'string' ? request.podmanFlags.import : undefined
   const resolveStart = monotonicNs()
-  // An archive names no existing container: what it restored is known from podman's output.
-  const {failures, ready, records} = archive
-    ? {failures: [] as PodmanStatsError[], ready: [] as ContainerInfo[], records: [] as OperationRecord[]}
-    : await partition('restore', request, {options, started}, restoreRefusal)
+  const {failures, ready, records} = await resolveRestore(archive, request, {options, started})
   if (!archive && ready.length === 0) return {failures, records}
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
 
@@ -45,15 +42,8 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     ready.map((c) => c.id),
   )
   const {observerCpuUs, run} = await runObserved('restore', args, request)
-  const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
-  const afterStart = monotonicNs()
   // From an archive, a caller that knows the container (a bench) spares the inspect of the copy.
-  const restored = await snapshotRestored(
-    (run.stats?.containers ?? []).map((e) => e.Id),
-    archive ? (request.containers ?? []) : ready,
-    clock,
-  )
-  const afterSnapshotUs = microsecondsBetween(afterStart, monotonicNs())
+  const {afterSnapshotUs, restored} = await snapshotAfter(run, archive ? (request.containers ?? []) : ready)
   const runtime = ready[0]?.runtime ?? runtimeOf(restored)
   const restoredInfos = [...restored.values()].flatMap((r) => (r.info ? [r.info] : []))
   const statsFiles = await statsFilesOf('restore', restoredInfos, options, Date.parse(started.startedAt))
@@ -90,6 +80,33 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
   }
 
   return {failures, records}
+}
+
+/**
+ * In place: the containers asked for, found and in a state to restore. An archive names no
+ * existing container: what it restored is known from podman's output.
+ */
+async function resolveRestore(
+  archive: string | undefined,
+  request: OperationRequest,
+  operation: {options: OperationRecord['options']; started: Started},
+): Promise<Partitioned> {
+  return archive ? {failures: [], ready: [], records: []} : partition('restore', request, operation, restoreRefusal)
+}
+
+/** The `after` snapshots of what podman restored (snapshotRestored), and how long they took. */
+async function snapshotAfter(
+  run: PrintStatsRun,
+  known: ContainerInfo[],
+): Promise<{afterSnapshotUs: number; restored: Map<string, Restored>}> {
+  const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
+  const afterStart = monotonicNs()
+  const restored = await snapshotRestored(
+    (run.stats?.containers ?? []).map((e) => e.Id),
+    known,
+    clock,
+  )
+  return {afterSnapshotUs: microsecondsBetween(afterStart, monotonicNs()), restored}
 }
 
 interface Subject {
