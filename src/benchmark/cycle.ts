@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
+import {OperationResult} from '../operation/request.js'
 import {restoreContainers} from '../operation/restore.js'
 import {runPodman} from '../podman/exec.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
@@ -48,20 +49,14 @@ export async function runCycle(
   const archive = options.export
     ? path.join(context.archiveDir, `cycle-${iteration}.tar${archiveSuffix(options.compress)}`)
     : undefined
-  const common: PodmanFlagValues = {keep: options.keep, 'tcp-established': options['tcp-established']}
-  const checkpointFlags: PodmanFlagValues = {
-    ...common,
-    compress: options.compress,
-    export: archive,
-    'leave-running': options['leave-running'],
-  }
+  const flags = cycleFlags(options, archive)
   // No abort signal: a cycle that has started is completed, so that the container ends running.
   const run = {abandon: context.abandon, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
 
   const checkpoint = await checkpointContainers({
     containers: context.known ? [context.known] : undefined,
     inputs: [context.container],
-    podmanFlags: checkpointFlags,
+    podmanFlags: flags.checkpoint,
     ...run,
   })
   const checkpointRecord = checkpoint.records[0]
@@ -79,45 +74,98 @@ export async function runCycle(
       archiveNeeded = true
     }
 
-    const restore = archive
-      ? await restoreContainers({
-          containers: copy ? undefined : [known],
-          inputs: [],
-          podmanFlags: {...common, import: archive, name: copy},
-          ...run,
-        })
-      : await restoreContainers({
-          containers: [{...known, status: 'exited'}],
-          inputs: [context.container],
-          podmanFlags: common,
-          ...run,
-        })
-    const restoreRecord = restore.records[0]
-    if (restore.failures.length > 0) {
-      const error = archiveNeeded ? keptArchiveError(restore.failures[0], archive!) : restore.failures[0]
-      return {
-        checkpoint: checkpointRecord,
-        error,
-        keptArchive: archiveNeeded ? archive : undefined,
-        restore: restoreRecord,
-      }
-    }
-
+    const plan: RestorePlan = {archive, common: flags.common, copy, input: context.container}
+    const restore = await restoreCheckpointed(known, plan, run)
+    if (restore.failures.length > 0)
+      return failedRestore(checkpointRecord, restore, archiveNeeded ? archive : undefined)
     archiveNeeded = false
-    // Only the copy this cycle restored, by its id: a container that had the name before is not ours.
-    if (copy && restoreRecord.container.id)
-      await runPodman(['rm', '--force', '--time', '0', restoreRecord.container.id])
-    return {
-      archiveBytes: archive ? (await stat(archive)).size : undefined,
-      checkpoint: checkpointRecord,
-      cycleUs: checkpointRecord.phases.totalUs + restoreRecord.phases.totalUs,
-      known: copy ? known : knownFrom(restoreRecord, context.container),
-      restore: restoreRecord,
-    }
+    // Awaited here, not returned as a promise: the archive it measures is deleted in `finally`.
+    return await completedCycle(checkpointRecord, restore.records[0], known, plan)
   } catch (error) {
     throw archiveNeeded ? keptArchiveError(toPodmanStatsError(error) as PodmanStatsError, archive!) : error
   } finally {
     if (archive && !archiveNeeded) await unlink(archive).catch(() => {})
+  }
+}
+
+/** How a cycle restores what it checkpointed. */
+interface RestorePlan {
+  /** The exported checkpoint, restored with --import; in place when absent. */
+  archive?: string
+  /** The flags both operations take. */
+  common: PodmanFlagValues
+  /** The name of a copy restored beside a source left running; absent in a migration. */
+  copy?: string
+  /** The container as the user named it. */
+  input: string
+}
+
+/** The flags of the checkpoint (exporting to the cycle's archive, if any) and those both operations take. */
+function cycleFlags(
+  options: Configuration['options'],
+  archive: string | undefined,
+): {checkpoint: PodmanFlagValues; common: PodmanFlagValues} {
+  const common: PodmanFlagValues = {keep: options.keep, 'tcp-established': options['tcp-established']}
+  const checkpoint: PodmanFlagValues = {
+    ...common,
+    compress: options.compress,
+    export: archive,
+    'leave-running': options['leave-running'],
+  }
+  return {checkpoint, common}
+}
+
+/**
+ * The timed restore: from the archive (as the source itself in a migration, or as a copy beside
+ * it), or in place, the checkpointed container being known from the checkpoint.
+ */
+async function restoreCheckpointed(
+  known: ContainerInfo,
+  plan: RestorePlan,
+  run: Pick<CycleContext, 'abandon' | 'stallMs' | 'timeoutMs'>,
+): Promise<OperationResult> {
+  const {archive, common, copy} = plan
+  return archive
+    ? restoreContainers({
+        containers: copy ? undefined : [known],
+        inputs: [],
+        podmanFlags: {...common, import: archive, name: copy},
+        ...run,
+      })
+    : restoreContainers({
+        containers: [{...known, status: 'exited'}],
+        inputs: [plan.input],
+        podmanFlags: common,
+        ...run,
+      })
+}
+
+/** A cycle whose restore failed; `keptArchive` when the source was removed and the archive stays. */
+function failedRestore(
+  checkpointRecord: OperationRecord,
+  restore: OperationResult,
+  keptArchive?: string,
+): CycleOutcome {
+  const error = keptArchive ? keptArchiveError(restore.failures[0], keptArchive) : restore.failures[0]
+  return {checkpoint: checkpointRecord, error, keptArchive, restore: restore.records[0]}
+}
+
+/** A cycle both of whose operations succeeded, once the copy it restored (if any) is removed. */
+async function completedCycle(
+  checkpointRecord: OperationRecord,
+  restoreRecord: OperationRecord,
+  known: ContainerInfo,
+  plan: RestorePlan,
+): Promise<CycleOutcome> {
+  const {archive, copy} = plan
+  // Only the copy this cycle restored, by its id: a container that had the name before is not ours.
+  if (copy && restoreRecord.container.id) await runPodman(['rm', '--force', '--time', '0', restoreRecord.container.id])
+  return {
+    archiveBytes: archive ? (await stat(archive)).size : undefined,
+    checkpoint: checkpointRecord,
+    cycleUs: checkpointRecord.phases.totalUs + restoreRecord.phases.totalUs,
+    known: copy ? known : knownFrom(restoreRecord, plan.input),
+    restore: restoreRecord,
   }
 }
 
