@@ -81,51 +81,21 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   try {
     for (const [index, step] of steps.entries()) {
       if (control.stopRequested()) {
-        stopped = new PodmanStatsError(
-          'INTERRUPTED',
-          `stopped after ${index} of ${total} cycles; ${plan.output} holds every finished one`,
-          {
-            suggestions: [`Continue with the same command and --resume.`],
-          },
-        )
+        stopped = stopRequestedError(index, total, plan.output)
         break
       }
 
       control.onProgress?.({configuration: step.configuration.id, done: index, total})
-      const startedAt = new Date().toISOString()
-      // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design
-      const outcome = await runCycle(
-        step.configuration,
-        {
-          abandon: control.abandon,
-          archiveDir,
-          container: plan.container,
-          known,
-          stallMs: plan.stallMs,
-          timeoutMs: plan.timeoutMs,
-        },
-        step.iteration,
-      ).catch((error: unknown): CycleOutcome => ({error: toPodmanStatsError(error) as PodmanStatsError}))
-      const line = lineOf(step, outcome, {container: plan.container, runId, startedAt})
-      // eslint-disable-next-line no-await-in-loop -- written before the next cycle starts
-      await appendJsonLine(plan.output, withoutUndefined(line))
+      // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design, each written before the next
+      const {line, outcome} = await runStep(step, {abandon: control.abandon, archiveDir, known, plan, runId})
       if (!step.warmup) cycles++
       control.onProgress?.({configuration: step.configuration.id, done: index + 1, line, total})
       known = outcome.error ? undefined : outcome.known
       if (!outcome.error) continue
       if (!step.warmup) failed++
-      const leaving = outcome.error.code === 'INTERRUPTED' || plan.failFast
-      if (!leaving) {
-        // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
-        await recoverContainer(plan.container, outcome.keptArchive)
-        continue
-      }
-
+      // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
+      if (await continuesAfterFailure(outcome.error, outcome.keptArchive, plan, control)) continue
       stopped = outcome.error
-      // Interrupted mid-cycle: the container is left running if it can be, unless podman was
-      // left working on it (a second Ctrl-C), when anything done to it now would collide.
-      // eslint-disable-next-line no-await-in-loop -- once, before leaving
-      if (!control.abandon?.aborted) await recoverContainer(plan.container, outcome.keptArchive).catch(() => {})
       break
     }
   } finally {
@@ -136,6 +106,66 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   const results = await readResults(plan.output)
   const samples = results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l))
   return {cycles, failed, output: plan.output, runId, stopped, summary: summarize(samples, plan.configurations[0]?.id)}
+}
+
+/** Why a run asked to stop (a first Ctrl-C) ended where it did, and how to go on. */
+function stopRequestedError(index: number, total: number, output: string): PodmanStatsError {
+  return new PodmanStatsError(
+    'INTERRUPTED',
+    `stopped after ${index} of ${total} cycles; ${output} holds every finished one`,
+    {
+      suggestions: [`Continue with the same command and --resume.`],
+    },
+  )
+}
+
+/**
+ * Runs one cycle and appends its line at once, so that the output holds every finished cycle
+ * whatever ends the run (--resume goes on from there). A cycle that throws is a failed line.
+ */
+async function runStep(
+  step: Step,
+  run: {abandon?: AbortSignal; archiveDir: string; known?: ContainerInfo; plan: BenchPlan; runId: string},
+): Promise<{line: BenchLine; outcome: CycleOutcome}> {
+  const {plan} = run
+  const startedAt = new Date().toISOString()
+  const outcome = await runCycle(
+    step.configuration,
+    {
+      abandon: run.abandon,
+      archiveDir: run.archiveDir,
+      container: plan.container,
+      known: run.known,
+      stallMs: plan.stallMs,
+      timeoutMs: plan.timeoutMs,
+    },
+    step.iteration,
+  ).catch((error: unknown): CycleOutcome => ({error: toPodmanStatsError(error) as PodmanStatsError}))
+  const line = lineOf(step, outcome, {container: plan.container, runId: run.runId, startedAt})
+  await appendJsonLine(plan.output, withoutUndefined(line))
+  return {line, outcome}
+}
+
+/**
+ * After a failed cycle, whether the run goes on: it does, with the container brought back, unless
+ * the failure was an interruption or --fail-fast is set. A run that ends leaves the container
+ * running if it can be, unless podman was left working on it (a second Ctrl-C), when anything
+ * done to it now would collide.
+ */
+async function continuesAfterFailure(
+  error: PodmanStatsError,
+  keptArchive: string | undefined,
+  plan: BenchPlan,
+  control: BenchControl,
+): Promise<boolean> {
+  const leaving = error.code === 'INTERRUPTED' || plan.failFast
+  if (!leaving) {
+    await recoverContainer(plan.container, keptArchive)
+    return true
+  }
+
+  if (!control.abandon?.aborted) await recoverContainer(plan.container, keptArchive).catch(() => {})
+  return false
 }
 
 /** The JSON Lines entry of one cycle, failed or not. */
