@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats'
 // is 286 KB instead of 480 KB, and the checkpoint command parses a fraction of it.
 import {Ajv2020} from 'ajv/dist/2020.js'
 import standaloneCode from 'ajv/dist/standalone/index.js'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 
 import {readSchemas, ROOT as root} from './read-schemas.mjs'
 
@@ -65,6 +65,9 @@ const schemaConstants = documents
   )
   .join('\n')
 
+// Builds before the validators moved out of src/ left them in src/generated, where tsc would
+// compile them into dist/ and eslint lint them (the folder is no longer ignored).
+rmSync(new URL('src/generated/', root), {force: true, recursive: true})
 mkdirSync(new URL('generated/', root), {recursive: true})
 // ajv's ESM output still calls require() for its runtime helpers (formats, ucs2length).
 const header =
