@@ -1,15 +1,12 @@
+import type {RecordDocument} from '../generated/types/record.js'
+
 /**
  * Consistency checks: relations that hold in every correct checkpoint or restore, and that a
  * record (src/record/checks.ts) and an inspection (src/archive/checks.ts) both test. A failure
- * means a unit, a field or a measurement is wrong.
+ * means a unit, a field or a measurement is wrong. Shaped as record.schema.json says a record's
+ * checks are (inspect.schema.json gives an inspection's the same shape).
  */
-export interface ConsistencyCheck {
-  /** What the check compares, e.g. "memdump_time >= memwrite_time". */
-  check: string
-  /** The values compared, in words. */
-  detail: string
-  outcome: 'fail' | 'pass' | 'skip'
-}
+export type ConsistencyCheck = RecordDocument['checks'][number]
 
 export type NamedValues = Partial<Record<string, number>>
 

@@ -1,12 +1,15 @@
 import type {ErrorObject} from 'ajv'
 
-import type {DocumentSchema} from './generated/validators.js'
+import type {DocumentSchema} from '../generated/validators.js'
 
 // Compiled from schemas/*.schema.json by scripts/build-validators.mjs (part of `npm run build`):
 // compiling at run time would cost every command ~250 ms. Callers name the schema as a property
 // of this namespace (`schemas.record`), so a command's bundle holds only the validators it uses.
-export * as schemas from './generated/validators.js'
-export type {DocumentSchema} from './generated/validators.js'
+// The folder is beside src/, not in it: tsc takes the types from validators.d.ts and leaves the
+// .js alone (it is not in src/, so not emitted), dist/schemas.js reaches the same file by the same
+// relative path, and esbuild bundles it into each command.
+export * as schemas from '../generated/validators.js'
+export type {DocumentSchema} from '../generated/validators.js'
 
 export interface ValidationOutcome {
   /** Violations (the first 20), each naming the field: "container_statistics[0].criu_statistics.pages_written must be integer". */

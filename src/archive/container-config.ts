@@ -1,16 +1,7 @@
+import type {Inspection} from '../../generated/types/inspect.js'
+
 /** The container a checkpoint is of, as far as its configuration files say. */
-export interface CheckpointedContainer {
-  /** When stats-dump was written, i.e. when CRIU finished the dump. */
-  checkpointedAt?: string
-  command?: string[]
-  created?: string
-  id?: string
-  image?: string
-  imageId?: string
-  name?: string
-  /** The OCI runtime Podman ran (runc, crun). */
-  runtime?: string
-}
+export type CheckpointedContainer = Inspection['container']
 
 type Json = Record<string, unknown>
 

@@ -1,11 +1,10 @@
 import {stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {Compression} from './compression.js'
+import type {Inspection as GeneratedInspection, InspectDocument, InspectFailure} from '../../generated/types/inspect.js'
 import type {ArchiveContents, CheckpointContents} from './contents.js'
 
-import {type ConsistencyCheck, pageBytes} from '../consistency.js'
-import {type StatsKind} from '../criu/stats-file.js'
+import {pageBytes} from '../consistency.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {pageSize as hostPageSize} from '../host/page-size.js'
@@ -19,59 +18,26 @@ import {type ArchiveLimits} from './limits.js'
 import {readArchive, readArchiveBytes} from './read-archive.js'
 import {readCheckpointDirectory} from './read-directory.js'
 
-export interface CriuStatistics {
-  /** Page counts in bytes (page size x pages), named <field>_bytes. */
-  derived: Record<string, number>
-  file: 'stats-dump' | 'stats-restore'
-  statistics: Record<string, number>
+// The report's shape is written down once, in schemas/inspect.schema.json; these are the types
+// generated from it (scripts/build-types.mjs), under the names the code uses.
+
+/** Everything `inspect` learns about one checkpoint. */
+export type Inspection = GeneratedInspection
+
+/**
+ * CRIU's statistics of one file, stats-dump or stats-restore, decoded. Every value is a number, so
+ * they can be looked up by any field name (the tables go through CRIU's list of fields).
+ */
+export type CriuStatistics = (Inspection['criu']['dump'] | NonNullable<Inspection['criu']['restore']>) & {
+  statistics: Partial<Record<string, number>>
 }
 
-export interface FileGroup {
-  bytes: number
-  files: number
-}
+export type FileGroup = Inspection['sizes']['memoryPages']
 
-/** Everything `inspect` learns about one checkpoint. schemas/inspect.schema.json describes it. */
-export interface Inspection {
-  checks: ConsistencyCheck[]
-  container: CheckpointedContainer
-  criu: Partial<Record<StatsKind, CriuStatistics>>
-  /** Every regular file, with its path relative to the archive or directory root. */
-  files: Array<{bytes: number; name: string}>
-  /** As given on the command line. */
-  input: string
-  pageSize: {bytes: number; source: 'flag' | 'host'}
-  sizes: {
-    /** The archive file. */
-    archiveBytes?: number
-    /** The tar stream inside divided by the archive: 1 for none. */
-    compressionRatio?: number
-    /** Every file of CRIU's images folder, recursively, and that folder ('' : beside the statistics). */
-    images: FileGroup & {folder: string}
-    /** CRIU's memory page images, pages-<n>.img. */
-    memoryPages: FileGroup
-    /** The root file system's changes Podman saved (rootfs-diff.tar), when there are any. */
-    rootfsDiffBytes?: number
-    /** The tar stream inside the archive: what extracting it takes. */
-    tarBytes?: number
-  }
-  source: {compression?: Compression; kind: 'archive' | 'directory'; path: string}
-  warnings: string[]
-}
+export type InspectionFailure = InspectFailure
 
-export interface InspectionFailure {
-  code: string
-  exitCode: number
-  input: string
-  message: string
-  suggestions: string[]
-}
-
-/** The `--json` document: schemas/inspect.schema.json. */
-export interface InspectReport {
-  failures: InspectionFailure[]
-  results: Inspection[]
-}
+/** The `--json` document. */
+export type InspectReport = InspectDocument
 
 export interface InspectOptions {
   /** How far a compressed archive may expand (src/archive/limits.ts); the defaults otherwise. */
@@ -95,20 +61,43 @@ export async function inspectCheckpoints(
       // eslint-disable-next-line no-await-in-loop -- one archive at a time, by design
       report.results.push(await inspectCheckpoint(input, options))
     } catch (error) {
-      const failure = toPodmanStatsError(error)
-      if (!(failure instanceof PodmanStatsError)) throw failure
-      errors.push(failure)
-      report.failures.push({
-        code: failure.code,
-        exitCode: failure.exitCode,
-        input,
-        message: failure.message,
-        suggestions: failure.suggestions ?? [],
-      })
+      const thrown = toPodmanStatsError(error)
+      if (!(thrown instanceof PodmanStatsError)) throw thrown
+      const {failure, reported} = failureOf(input, thrown)
+      errors.push(reported)
+      report.failures.push(failure)
     }
   }
 
   return {errors, report}
+}
+
+/** The codes inspect.schema.json allows a failure. */
+const FAILURE_CODES: ReadonlySet<string> = new Set<InspectionFailure['code']>([
+  'BAD_ARCHIVE',
+  'BAD_STATS_FILE',
+  'UNEXPECTED',
+])
+
+function isFailureCode(code: string): code is InspectionFailure['code'] {
+  return FAILURE_CODES.has(code)
+}
+
+/**
+ * An input's failure as the report holds it, and the error the command reports. The readers throw
+ * BAD_ARCHIVE and BAD_STATS_FILE; any other code is a bug, which inspect.schema.json calls UNEXPECTED.
+ */
+function failureOf(input: string, thrown: PodmanStatsError): {failure: InspectionFailure; reported: PodmanStatsError} {
+  const {code, message, suggestions = []} = thrown
+  const reported = isFailureCode(code) ? thrown : new PodmanStatsError('UNEXPECTED', message, {suggestions})
+  const failure: InspectionFailure = {
+    code: isFailureCode(code) ? code : 'UNEXPECTED',
+    exitCode: reported.exitCode,
+    input,
+    message,
+    suggestions,
+  }
+  return {failure, reported}
 }
 
 /** An archive already in memory (tests, fuzzing): what inspectCheckpoint makes of the same file. */
@@ -182,13 +171,12 @@ function build({contents, imagesDirHint, input, pageSize, source}: BuildInput): 
   )
   const images = contents.files.filter((f) => isImage(f.name, layout))
   const pages = images.filter((f) => isPagesImage(f.name))
-  const criu: Inspection['criu'] = {}
   const dump = decodeStatistics(input, contents, 'stats-dump', images.length > 0)
-  criu.dump = withDerived('stats-dump', dump.statistics, pageSize.bytes)
+  const criu: Inspection['criu'] = {dump: {file: 'stats-dump', ...withDerived(dump.statistics, pageSize.bytes)}}
   warnings.push(...dump.warnings)
   if (contents.read['stats-restore'] || contents.oversized['stats-restore'] || contents.notFiles['stats-restore']) {
     const restore = decodeStatistics(input, contents, 'stats-restore', true)
-    criu.restore = withDerived('stats-restore', restore.statistics, pageSize.bytes)
+    criu.restore = {file: 'stats-restore', ...withDerived(restore.statistics, pageSize.bytes)}
     warnings.push(...restore.warnings)
   }
 
@@ -244,10 +232,10 @@ function containerOf(contents: CheckpointContents, warnings: string[]): Checkpoi
   return container
 }
 
+/** The statistics with each page count in bytes. */
 function withDerived(
-  file: CriuStatistics['file'],
   statistics: Record<string, number>,
   pageSize: number,
-): CriuStatistics {
-  return {derived: pageBytes(statistics, pageSize), file, statistics}
+): {derived: Record<string, number>; statistics: Record<string, number>} {
+  return {derived: pageBytes(statistics, pageSize), statistics}
 }

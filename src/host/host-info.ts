@@ -2,21 +2,15 @@ import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import type {RecordDocument} from '../../generated/types/record.js'
+
 import {detectCgroupLayout} from '../cgroup/mode.js'
 import {runProcess} from '../process/run.js'
 import {which} from '../process/which.js'
 import {pageSize} from './page-size.js'
 
-/** The host an operation ran on, as the record states it. */
-export interface HostInfo {
-  /** v1, hybrid (v1 controllers plus a cgroup2 mount) or v2. */
-  cgroup: string
-  criuVersion?: string
-  kernel: string
-  pageSize: number
-  podmanVersion?: string
-  runtime: {name: string; version?: string}
-}
+/** The host an operation ran on, as the record states it (schemas/record.schema.json). */
+export type HostInfo = RecordDocument['host']
 
 /**
  * What records name the runtime when no container told it (a container not found): a name, not

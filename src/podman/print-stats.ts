@@ -1,18 +1,18 @@
+import type {PodmanCheckpointContainer} from '../../generated/types/podman-checkpoint.js'
+import type {PodmanRestoreContainer} from '../../generated/types/podman-restore.js'
+
 import {PodmanStatsError} from '../errors.js'
 import {DocumentSchema, schemas, validate} from '../schemas.js'
 
 export type Operation = 'checkpoint' | 'restore'
 
-/** CRIU's statistics as Podman prints them: fields that are zero are absent (Podman marks them omitempty; CRIU writes them all). */
-export type CriuStatistics = Partial<Record<string, number>>
-
-export interface PodmanContainerStatistics {
-  criu_statistics?: CriuStatistics | null
-  Id: string
-  RawInput?: string
-  runtime_checkpoint_duration?: number
-  runtime_restore_duration?: number
-}
+/**
+ * An entry of container_statistics, from either document (schemas/podman-checkpoint.schema.json,
+ * podman-restore.schema.json). Every field but Id is optional in both, so an entry of one is an
+ * entry of the intersection: a caller that knows the operation reads its runtime_*_duration
+ * without narrowing first. CRIU fields that are zero are absent (Podman marks them omitempty).
+ */
+export type PodmanContainerStatistics = PodmanCheckpointContainer & PodmanRestoreContainer
 
 /** What `podman container checkpoint|restore --print-stats` printed, validated. */
 export interface PodmanPrintStats {

@@ -1,4 +1,4 @@
-import {OperationRecord} from './record.js'
+import type {BenchLineDocument} from '../../generated/types/bench-line.js'
 
 /** One set of Podman flags a bench measures. */
 export interface Configuration {
@@ -7,28 +7,13 @@ export interface Configuration {
   options: {compress?: string; export: boolean; keep: boolean; 'leave-running': boolean; 'tcp-established': boolean}
 }
 
-/** One line of a bench's JSON Lines file: one cycle (schemas/bench-line.schema.json). */
-export interface BenchLine {
-  archiveBytes?: number
-  benchVersion: 1
-  checkpoint?: OperationRecord
-  configuration: {id: string; options: Record<string, boolean | string>}
-  container: string
-  cycleUs?: number
-  error?: {code: string; exitCode: number; message: string}
-  iteration: number
-  kind: 'bench-cycle'
-  outcome: 'failed' | 'interrupted' | 'ok'
-  restore?: OperationRecord
-  runId: string
-  startedAt: string
-  warmup: boolean
-}
+/** One line of a bench's JSON Lines file: one cycle, as schemas/bench-line.schema.json describes it. */
+export type BenchLine = BenchLineDocument
 
 /** The configuration's options as a line stores them (no undefined). */
-export function lineOptions(configuration: Configuration): Record<string, boolean | string> {
-  return Object.fromEntries(Object.entries(configuration.options).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    boolean | string
-  >
+export function lineOptions(configuration: Configuration): BenchLine['configuration']['options'] {
+  const set = Object.entries(configuration.options).filter(
+    (option): option is [string, boolean | string] => option[1] !== undefined,
+  )
+  return Object.fromEntries(set)
 }

@@ -70,7 +70,7 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   const runtime = operation === 'checkpoint' ? entry?.runtime_checkpoint_duration : entry?.runtime_restore_duration
   if (runtime !== undefined) podman[`runtime_${operation}_duration`] = runtime
   const warnings = [...parts.warnings]
-  const criu = criuOf(entry?.criu_statistics ?? null, parts.statsFile, parts.host.pageSize, warnings)
+  const criu = criuOf(printedStatistics(entry), parts.statsFile, parts.host.pageSize, warnings)
   if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
   const outcome = error ? (OUTCOME_OF_ERROR[error.code] ?? 'failed') : 'ok'
@@ -114,6 +114,19 @@ export function withoutUndefined<T>(value: T): T {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, withoutUndefined(v)]),
   ) as T
+}
+
+/**
+ * Podman's criu_statistics as the record holds them: every field that is a count, those Podman's
+ * schema names and those a newer CRIU added. The schema lets an unknown field hold anything and the
+ * record's statistics are counts only: anything else stays in podman's output, named in a warning.
+ */
+function printedStatistics(entry: PodmanContainerStatistics | undefined): OperationRecord['criu']['statistics'] {
+  if (!entry?.criu_statistics) return null
+  const counts = Object.entries(entry.criu_statistics).filter(
+    (field): field is [string, number] => Number.isInteger(field[1]) && field[1] >= 0,
+  )
+  return Object.fromEntries(counts)
 }
 
 /** CRIU's statistics of a record: Podman's printout, merged with CRIU's own file when it was read. */

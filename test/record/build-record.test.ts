@@ -75,6 +75,20 @@ describe('the record', () => {
       assert.equal(record.criu.statistics, null)
       assert.ok(record.warnings.some((w) => /no CRIU statistics/.test(w)))
     })
+
+    it("keeps the counts a newer CRIU adds to Podman's printout, and only counts", () => {
+      const doc = JSON.parse(fixture('podman/checkpoint-4.3.1.json'))
+      const entry = doc.container_statistics[0]
+      // Podman's schema lets a field it does not name hold anything; the record's statistics are counts.
+      entry.criu_statistics = {...entry.criu_statistics, note: 'x', pages_lazy_future: 2, ratio: 0.5}
+      const record = buildRecord(parts({entry}))
+      assert.deepEqual(validate(schemas.record, record).errors, [])
+      assert.equal(record.criu.statistics?.pages_lazy_future, 2)
+      assert.deepEqual(
+        ['note', 'ratio'].filter((field) => field in (record.criu.statistics ?? {})),
+        [],
+      )
+    })
   })
 
   describe('timed', () => {
