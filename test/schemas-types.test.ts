@@ -13,7 +13,7 @@ const typesOf = (schema: object) => () => schemaTypes([{name: 'z', schema: {$id:
 describe('types generated from the schemas', () => {
   it('are what the schemas make now (else: npm run build)', () => {
     const expected = schemaTypes(readSchemas())
-    assert.deepEqual(readdirSync(TYPES).sort(), expected.map((f) => f.file).sort())
+    assert.deepEqual(readdirSync(TYPES).sort(), expected.map((f: {file: string}) => f.file).sort())
     for (const {file, text} of expected) {
       assert.equal(readFileSync(new URL(file, TYPES), 'utf8'), text, `generated/types/${file} is stale`)
     }

@@ -38,7 +38,7 @@ describe('inspection', () => {
         const podman = JSON.parse(fixture(`archives/${name}.print-stats.json`)).container_statistics[0]
         const {statistics} = inspection.criu.dump!
         for (const [field, value] of Object.entries(podman.criu_statistics))
-          assert.equal(statistics[field], value, field)
+          assert.equal((statistics as Record<string, number | undefined>)[field], value, field)
         // Every field, those Podman leaves out (zero) included.
         assert.deepEqual(Object.keys(statistics).sort(), DUMP_FIELDS.map((f) => f.name).sort())
         assert.equal(inspection.container.id, podman.Id)
@@ -49,8 +49,8 @@ describe('inspection', () => {
         assert.deepEqual(inspection.container.command?.slice(0, 2), ['sh', '-c'])
         assert.deepEqual(inspection.source, {compression, kind: 'archive', path: archive(name)})
         assert.deepEqual(inspection.pageSize, {bytes: 4096, source: 'host'})
-        assert.equal(inspection.sizes.memoryPages.bytes, statistics.pages_written * 4096)
-        assert.equal(inspection.criu.dump!.derived.pages_written_bytes, statistics.pages_written * 4096)
+        assert.equal(inspection.sizes.memoryPages.bytes, statistics.pages_written! * 4096)
+        assert.equal(inspection.criu.dump!.derived.pages_written_bytes, statistics.pages_written! * 4096)
         assert.equal(inspection.sizes.rootfsDiffBytes, 2048)
         assert.ok(inspection.sizes.images.bytes > inspection.sizes.memoryPages.bytes)
         assert.equal(

@@ -61,7 +61,7 @@ describe('podman-stats inspect', () => {
     const report = json<InspectReport>(result)
     assert.deepEqual(validate(schemas.inspect, report).errors, [])
     assert.deepEqual(
-      report.results.map((r) => r.source.compression),
+      report.results.map((r) => (r.source.kind === 'archive' ? r.source.compression : 'directory')),
       ['none', 'gzip'],
     )
     assert.deepEqual(report.failures, [])

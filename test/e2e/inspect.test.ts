@@ -68,7 +68,7 @@ describe('inspect on real checkpoints (real Podman and CRIU)', () => {
       const inspection = await inspect(file)
       const {statistics} = inspection.criu.dump!
       assertSameStatistics(statistics, record.criu.statistics!, 'checkpoint')
-      assert.ok(statistics.page_pipes > 0 && statistics.page_pipe_bufs >= statistics.page_pipes)
+      assert.ok(statistics.page_pipes! > 0 && statistics.page_pipe_bufs! >= statistics.page_pipes!)
       assert.deepEqual(inspection.source, {compression: compress, kind: 'archive', path: file})
       assert.equal(inspection.container.name, name)
       assert.equal(inspection.container.id, record.container.id)

@@ -7,7 +7,7 @@ import {schemas, validate} from '../../src/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const HOST = {
-  cgroup: 'hybrid',
+  cgroup: 'hybrid' as const,
   criuVersion: '4.1.1',
   kernel: '6.18.44',
   pageSize: 4096,
