@@ -1,9 +1,10 @@
 import {randomUUID} from 'node:crypto'
-import {access, mkdtemp, rmdir} from 'node:fs/promises'
+import {mkdtemp, rmdir} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {pathExists} from '../file-kind.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
 import {BenchLine, Configuration, lineOptions} from '../record/bench-line.js'
 import {withoutUndefined} from '../record/build-record.js'
@@ -212,11 +213,7 @@ export function planSteps(
 
 /** Measured cycles per configuration already in a file, failed ones included (they were run). */
 async function completedCycles(output: string): Promise<Map<string, number>> {
-  const exists = await access(output).then(
-    () => true,
-    () => false,
-  )
-  if (!exists) {
+  if (!(await pathExists(output))) {
     throw new PodmanStatsError('BAD_RESULTS', `--resume: ${output} does not exist`, {
       suggestions: ['Resume the file an earlier bench wrote (--output).'],
     })

@@ -1,7 +1,8 @@
-import {access, readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
+import {pathExists} from '../file-kind.js'
 import {cgroupRoot} from './mode.js'
 import {procRoot, V1_CONTROLLERS} from './roots.js'
 import {CgroupTarget} from './types.js'
@@ -42,7 +43,7 @@ export async function locateCgroup(pid: number, root = cgroupRoot(), proc = proc
   })
   const entries = parseProcCgroup(text)
 
-  if (await exists(path.join(root, 'cgroup.controllers'))) {
+  if (await pathExists(path.join(root, 'cgroup.controllers'))) {
     const unified = entries.find((entry) => entry.hierarchyId === 0 && entry.controllers.length === 0)
     if (!unified) throw notFound(`${file} has no "0::" line, though ${root} is a cgroup v2 mount`)
     const dir = path.join(root, unified.path)
@@ -54,7 +55,7 @@ export async function locateCgroup(pid: number, root = cgroupRoot(), proc = proc
       const entry = entries.find((e) => e.controllers.includes(controller))
       if (!entry) return
       const joined = entry.controllers.join(',')
-      const mountDir = (await exists(path.join(root, joined))) ? joined : controller
+      const mountDir = (await pathExists(path.join(root, joined))) ? joined : controller
       return [controller, path.join(root, mountDir, entry.path)] as const
     }),
   )
@@ -69,13 +70,6 @@ function notFound(message: string): PodmanStatsError {
   })
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  )
-}
-
 /**
  * A running container's cgroup found from its id alone, by the names Podman gives cgroups
  * (cgroupfs: <parent>/libpod-<id>; systemd: <slice>/libpod-<id>.scope), without a podman call.
@@ -83,7 +77,7 @@ async function exists(file: string): Promise<boolean> {
  * Undefined when no such cgroup holds a process.
  */
 export async function locateCgroupById(id: string, root = cgroupRoot()): Promise<CgroupTarget | undefined> {
-  const v2 = await exists(path.join(root, 'cgroup.controllers'))
+  const v2 = await pathExists(path.join(root, 'cgroup.controllers'))
   const base = v2 ? root : path.join(root, 'freezer')
   const relative = await findLibpodDir(base, id)
   if (relative === undefined) return undefined

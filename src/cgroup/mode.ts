@@ -1,5 +1,7 @@
-import {access, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
+
+import {pathExists} from '../file-kind.js'
 
 /**
  * v1: one hierarchy per controller. v2: the unified hierarchy alone. hybrid: v1 controllers plus a
@@ -73,11 +75,7 @@ export async function detectCgroupLayout(
   root = cgroupRoot(),
   mountinfo: Promise<string | undefined> = readFile('/proc/self/mountinfo', 'utf8').catch((): undefined => {}),
 ): Promise<CgroupLayout> {
-  const exists = (p: string) =>
-    access(path.join(root, p)).then(
-      () => true,
-      () => false,
-    )
+  const exists = (p: string) => pathExists(path.join(root, p))
   const [mounts, unifiedAtRoot, unifiedBelow, freezer, memory] = await Promise.all([
     mountinfo,
     exists('cgroup.controllers'),
