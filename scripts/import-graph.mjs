@@ -13,7 +13,7 @@ const END = '<!-- /import-graph -->'
 function sources(dir) {
   return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
     const p = path.join(dir, e.name)
-    if (e.isDirectory()) return e.name === 'generated' ? [] : sources(p)
+    if (e.isDirectory()) return sources(p)
     return p.endsWith('.ts') ? [p] : []
   })
 }
