@@ -34,7 +34,12 @@ export function parseProcCgroup(text: string): ProcCgroupEntry[] {
  * at the root) uses the "0::" line; a v1 or hybrid host the line of each controller, whose mount
  * directory is named after every controller co-mounted with it ("cpu,cpuacct") on some distributions.
  */
-export async function locateCgroup(pid: number, root = cgroupRoot(), proc = procRoot()): Promise<CgroupTarget> {
+export async function locateCgroup(
+  pid: number,
+  root = cgroupRoot(),
+  proc = procRoot(),
+  containerId?: string,
+): Promise<CgroupTarget> {
   const file = path.join(proc, String(pid), 'cgroup')
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new PodmanStatsError('CONTAINER_STATE', `cannot read ${file} (${error.code ?? error.message})`, {
@@ -42,6 +47,13 @@ export async function locateCgroup(pid: number, root = cgroupRoot(), proc = proc
     })
   })
   const entries = parseProcCgroup(text)
+  // In another PID namespace the same number is another process: its cgroup must name the container.
+  if (containerId && !entries.some((e) => e.path.includes(containerId))) {
+    throw new PodmanStatsError(
+      'HOST_NOT_READY',
+      `process ${pid} seen here is not the container's: its cgroup does not name ${containerId.slice(0, 12)}`,
+    )
+  }
 
   if (await pathExists(path.join(root, 'cgroup.controllers'))) {
     const unified = entries.find((entry) => entry.hierarchyId === 0 && entry.controllers.length === 0)

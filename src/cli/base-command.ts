@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {ConnectionFlags, connectionOf, usePodmanConnection} from '../podman/connection.js'
 import {InterruptNotices} from '../process/interrupt.js'
 import {renderFailure} from '../render/failure.js'
 import {forTerminal} from '../render/terminal-text.js'
@@ -26,6 +27,11 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(renderFailure(failure) + '\n')
     process.exitCode = failure.exitCode
     throw Object.assign(failure, {skipOclifErrorHandling: true})
+  }
+
+  /** Every podman call of this command goes to the service the flags (or the environment) name. */
+  protected connect(flags: ConnectionFlags): void {
+    usePodmanConnection(connectionOf(flags))
   }
 
   protected async init(): Promise<void> {

@@ -58,6 +58,23 @@ export const runFlags = {
   }),
 }
 
+/**
+ * Podman's remote connection, passed through as Podman's own global options. CONTAINER_HOST and
+ * CONTAINER_CONNECTION reach podman by inheritance and need no flag.
+ */
+export const connectionFlags = {
+  connection: Flags.string({
+    description: "a remote Podman connection by name (podman system connection); as podman's --connection",
+    exclusive: ['url'],
+    helpGroup: 'REMOTE',
+  }),
+  url: Flags.string({
+    description: "the remote Podman service's URL, e.g. unix:///run/podman/podman.sock; as podman's --url",
+    exclusive: ['connection'],
+    helpGroup: 'REMOTE',
+  }),
+}
+
 /** How a checkpoint watches for the freeze; src/cgroup/freeze-watcher.ts says why tasks is the default. */
 export const freezeWatchFlag = Flags.option({
   default: 'tasks',

@@ -8,11 +8,13 @@ import {BaseCommand} from './base-command.js'
 /** Flags every operation command parses besides Podman's own. */
 interface OperationFlags {
   all: boolean
+  connection?: string
   'freeze-watch'?: 'event' | 'poll' | 'tasks'
   latest: boolean
   output?: string
   'stall-timeout': number
   timeout: number
+  url?: string
 }
 
 /** `checkpoint` and `restore`: run the operation, print the records, report the failures. */
@@ -23,6 +25,7 @@ export abstract class OperationCommand extends BaseCommand {
     flags: OperationFlags & Record<string, unknown>,
   ): Promise<OperationRecord[]> {
     const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout} = flags
+    this.connect(flags)
     // oclif types the arguments of a command that takes any number as unknown; they are strings.
     const inputs = argv.map(String)
     const podman = pickPodmanFlags(operation === 'checkpoint' ? CHECKPOINT_FLAGS : RESTORE_FLAGS, flags)

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress'
 import {configurationsOfFlags} from '../benchmark/matrix.js'
 import {BenchResult, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
+import {connectionFlags, MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 
@@ -45,6 +45,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       dependsOn: ['output'],
       description: 'continue --output: run only the cycles it does not hold',
     }),
+    ...connectionFlags,
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
     timeout: Flags.integer({
@@ -63,6 +64,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
 
   async run(): Promise<BenchResult> {
     const {args, flags} = await this.parse(Bench)
+    this.connect(flags)
     const configurations = configurationsOfFlags(flags)
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
+import {connectionFlags, freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
 import {OperationCommand} from '../cli/operation-command.js'
 import {CHECKPOINT_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
@@ -17,7 +17,13 @@ Runs 'podman container checkpoint --print-stats' with Podman's own flags, times 
     '<%= config.bin %> <%= command.id %> web db --leave-running --json',
     '<%= config.bin %> <%= command.id %> --all --output results.jsonl',
   ]
-  static flags = {...selectionFlags, ...runFlags, 'freeze-watch': freezeWatchFlag, ...podmanFlags(CHECKPOINT_FLAGS)}
+  static flags = {
+    ...selectionFlags,
+    ...runFlags,
+    'freeze-watch': freezeWatchFlag,
+    ...connectionFlags,
+    ...podmanFlags(CHECKPOINT_FLAGS),
+  }
   // Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 

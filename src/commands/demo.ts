@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {runFlags} from '../cli/flags.js'
+import {connectionFlags, runFlags} from '../cli/flags.js'
 import {DEMO_IMAGE, DemoResult, runDemo} from '../demo/demo.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderDemo} from '../render/record-table.js'
@@ -14,11 +14,13 @@ Starts a container from the local busybox image (built by scripts/setup-host.sh,
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {
     image: Flags.string({default: DEMO_IMAGE, description: 'image to run; it needs sh, head, base64 and usleep'}),
+    ...connectionFlags,
     'stall-timeout': runFlags['stall-timeout'],
   }
 
   async run(): Promise<DemoResult> {
     const {flags} = await this.parse(Demo)
+    this.connect(flags)
     const result = await withInterrupts(
       ({abandon, signal}) =>
         runDemo({

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {runFlags} from '../cli/flags.js'
+import {connectionFlags, runFlags} from '../cli/flags.js'
 import {probeCheckpoint} from '../doctor/checkpoint-probe.js'
 import {diagnose, Diagnosis} from '../doctor/diagnose.js'
 import {probeHost} from '../doctor/probe.js'
@@ -28,11 +28,13 @@ Looks at Podman (version, local or remote), the OCI runtime, CRIU (version, 'cri
       default: true,
       description: 'checkpoint and restore a throwaway container from the local busybox image',
     }),
+    ...connectionFlags,
     'stall-timeout': runFlags['stall-timeout'],
   }
 
   async run(): Promise<Diagnosis> {
     const {flags} = await this.parse(Doctor)
+    this.connect(flags)
     const facts = await probeHost()
     // A probe needs a Podman to run it; without one the checks above already fail.
     const checkpoint =

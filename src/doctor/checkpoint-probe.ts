@@ -10,6 +10,8 @@ export interface CheckpointProbe {
   error?: {code: string; message: string; suggestions: string[]}
   outcome: 'failed' | 'ok' | 'stalled'
   restoreUs?: number
+  /** Why the checkpoint's record has no cgroup snapshots (a remote service's host not visible). */
+  snapshotsUnavailable?: string
 }
 
 export interface CheckpointProbeOptions {
@@ -42,7 +44,12 @@ export async function probeCheckpoint(options: CheckpointProbeOptions): Promise<
         if (checkpoint.failure) return checkpoint.failure
         const restore = await timedOperation(() => restoreContainers(request))
         if (restore.failure) return {...restore.failure, checkpointUs: checkpoint.us}
-        return {checkpointUs: checkpoint.us, outcome: 'ok', restoreUs: restore.us} satisfies CheckpointProbe
+        return {
+          checkpointUs: checkpoint.us,
+          outcome: 'ok',
+          restoreUs: restore.us,
+          snapshotsUnavailable: checkpoint.result.records[0]?.cgroup.unavailable,
+        } satisfies CheckpointProbe
       },
     )
   } catch (error) {
@@ -54,13 +61,14 @@ export async function probeCheckpoint(options: CheckpointProbeOptions): Promise<
 
 async function timedOperation(
   operation: () => Promise<OperationResult>,
-): Promise<{failure?: CheckpointProbe; us: number}> {
+): Promise<{failure?: CheckpointProbe; result: OperationResult; us: number}> {
   const start = monotonicNs()
-  const {failures} = await operation()
+  const result = await operation()
   const us = microsecondsBetween(start, monotonicNs())
+  const {failures} = result
   // A Ctrl-C ends the command, not just the probe (probeCheckpoint passes it on).
   if (failures[0]?.code === 'INTERRUPTED') throw failures[0]
-  return {failure: failures.length > 0 ? failed(failures[0]) : undefined, us}
+  return {failure: failures.length > 0 ? failed(failures[0]) : undefined, result, us}
 }
 
 function failed(error: unknown): CheckpointProbe {

@@ -1,11 +1,12 @@
 import path from 'node:path'
 
 import {ulimitHard} from '../host/containers-conf.js'
-import {compareVersions} from '../host/versions.js'
 import {findKnownTrap} from '../podman/known-traps.js'
+import {compareVersions} from '../versions.js'
 import {CheckpointProbe} from './checkpoint-probe.js'
 import {Check, Diagnosis} from './diagnosis.js'
 import {HostFacts} from './probe.js'
+import {remoteChecks} from './remote-checks.js'
 
 export type {Check, CheckStatus, Diagnosis} from './diagnosis.js'
 
@@ -27,7 +28,10 @@ export function diagnose(facts: HostFacts): Diagnosis {
     preCheckpointCheck(facts),
     ...(facts.checkpoint ? [checkpointCheck(facts.checkpoint)] : []),
   ]
-  return {checks, ok: checks.every((c) => c.status !== 'fail')}
+  const remote = facts.connection !== 'local'
+  const made = remote ? remoteChecks(checks, facts) : checks
+  if (remote && facts.checkpoint?.outcome === 'ok') made.push(snapshotsCheck(facts.checkpoint))
+  return {checks: made, connection: facts.connection, ok: made.every((c) => c.status !== 'fail')}
 }
 
 function podmanCheck({podman}: HostFacts): Check {
@@ -50,15 +54,6 @@ function podmanCheck({podman}: HostFacts): Check {
   if (podman.infoError) {
     const trap = findKnownTrap(podman.infoError)
     return {...base, detail: firstLine(podman.infoError), fix: trap?.fix, status: 'fail', trap: trap?.id, value}
-  }
-
-  if (mode === 'remote') {
-    return {
-      ...base,
-      detail: 'the CRIU, cgroup and limit checks below describe this machine, not the one the Podman service runs on',
-      status: 'warn',
-      value,
-    }
   }
 
   return {...base, status: 'ok', value}
@@ -241,6 +236,13 @@ function checkpointCheck(probe: CheckpointProbe): Check {
         ? `${failedStep} stalled`
         : `${failedStep} failed (${probe.error?.code ?? 'unknown'})`,
   }
+}
+
+/** Remote: whether the probe's checkpoint could read the container's cgroup from here. */
+function snapshotsCheck(probe: CheckpointProbe): Check {
+  const base = {id: 'snapshots', label: 'cgroup snapshots'} as const
+  if (!probe.snapshotsUnavailable) return {...base, status: 'ok', value: "read here from the service's host"}
+  return {...base, detail: probe.snapshotsUnavailable, status: 'warn', value: 'unavailable: records carry none'}
 }
 
 /** CRIU's "Warn (file:line): message" lines, as messages. */

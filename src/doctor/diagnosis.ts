@@ -9,7 +9,16 @@ export interface Check {
   /** What to do, when the status is fail or warn. */
   fix?: string
   id:
-    'cgroup' | 'checkpoint' | 'criu' | 'criu-check' | 'podman' | 'pre-checkpoint' | 'privileges' | 'runtime' | 'ulimits'
+    | 'cgroup'
+    | 'checkpoint'
+    | 'criu'
+    | 'criu-check'
+    | 'podman'
+    | 'pre-checkpoint'
+    | 'privileges'
+    | 'runtime'
+    | 'snapshots'
+    | 'ulimits'
   label: string
   status: CheckStatus
   /** The known trap this check recognized, if any. */
@@ -19,6 +28,8 @@ export interface Check {
 
 export interface Diagnosis {
   checks: Check[]
+  /** "local", or the remote service in words (src/podman/connection.ts). */
+  connection: string
   /** False when a check failed: checkpointing cannot work on this host as it is. */
   ok: boolean
 }

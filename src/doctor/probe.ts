@@ -3,6 +3,8 @@ import os from 'node:os'
 
 import {CgroupLayout, detectCgroupLayout} from '../cgroup/mode.js'
 import {containersConfFiles, ContainersConfSettings, readContainersConf} from '../host/containers-conf.js'
+import {describeConnection, podmanConnection} from '../podman/connection.js'
+import {PODMAN, podmanArgv} from '../podman/exec.js'
 import {runProcess} from '../process/run.js'
 import {which} from '../process/which.js'
 import {CheckpointProbe} from './checkpoint-probe.js'
@@ -31,6 +33,8 @@ export interface HostFacts {
   cgroup: CgroupLayout
   /** A real checkpoint and restore of a throwaway container; absent when not run (--no-probe). */
   checkpoint?: CheckpointProbe
+  /** "local", or the remote service in words: then CRIU and the limits here say nothing of it. */
+  connection: string
   containersConf: ContainersConfSettings
   criu: {check?: CommandOutcome; dirtyTracking?: CommandOutcome; found: boolean; path?: string; version?: string}
   /** Hard limits of this process, which podman inherits; undefined when unlimited. */
@@ -41,17 +45,22 @@ export interface HostFacts {
 }
 
 export async function probeHost(): Promise<HostFacts> {
+  const connection = podmanConnection()
   const [podman, criu, cgroup, containersConf, limits, status] = await Promise.all([
     probePodman(),
-    probeCriu(),
+    // A remote service's CRIU is on its host; one here (or none) would say nothing of it.
+    connection.remote ? {found: false} : probeCriu(),
     detectCgroupLayout(),
     containersConfFiles().then((files) => readContainersConf(files)),
     readFile('/proc/self/limits', 'utf8').catch(() => ''),
     readFile('/proc/self/status', 'utf8').catch(() => ''),
   ])
+  // Podman's own word wins: a podman that is a remote client by build (podman-remote) needs no flag.
+  const remote = connection.remote || podman.info?.host.serviceIsRemote === true
   return {
     capSysResource: hasCapability(status, CAP_SYS_RESOURCE),
     cgroup,
+    connection: remote ? describeConnection({...connection, remote}) : 'local',
     containersConf,
     criu,
     hardLimits: {nofile: hardLimit(limits, 'Max open files'), nproc: hardLimit(limits, 'Max processes')},
@@ -62,7 +71,7 @@ export async function probeHost(): Promise<HostFacts> {
 }
 
 async function probePodman(): Promise<HostFacts['podman']> {
-  const info = await runProcess('podman', ['info', '--format', 'json'], {timeoutMs: 30_000})
+  const info = await runProcess(PODMAN, podmanArgv(['info', '--format', 'json']), {timeoutMs: 30_000})
   if (info.notFound) return {found: false}
   if (info.exitCode === 0) {
     try {
@@ -74,7 +83,7 @@ async function probePodman(): Promise<HostFacts['podman']> {
   }
 
   // `podman info` fails on some broken hosts (e.g. crun on hybrid cgroups); the version still helps.
-  const version = await runProcess('podman', ['--version'], {timeoutMs: 10_000})
+  const version = await runProcess(PODMAN, podmanArgv(['--version']), {timeoutMs: 10_000})
   return {
     found: true,
     infoError: (info.stderr || info.stdout).trim() || `podman info exited with ${info.exitCode}`,

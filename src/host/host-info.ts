@@ -5,9 +5,11 @@ import path from 'node:path'
 import type {RecordDocument} from '../../generated/types/record.js'
 
 import {detectCgroupLayout} from '../cgroup/mode.js'
+import {podmanConnection} from '../podman/connection.js'
 import {runProcess} from '../process/run.js'
 import {which} from '../process/which.js'
 import {pageSize} from './page-size.js'
+import {remoteHostInfo} from './remote-host.js'
 
 /** The host an operation ran on, as the record states it (schemas/record.schema.json). */
 export type HostInfo = RecordDocument['host']
@@ -26,6 +28,8 @@ const CACHE_DIR = process.env.PODMAN_STATS_RUN_DIR ?? '/run/podman-stats'
  * paths and modification times.
  */
 export async function hostInfo(runtimeName: string): Promise<HostInfo> {
+  const connection = podmanConnection()
+  if (connection.remote) return remoteHostInfo(runtimeName, connection, CACHE_DIR)
   const [podmanPath, criuPath, runtimePath, layout, size] = await Promise.all([
     which('podman'),
     which('criu'),

@@ -3,7 +3,6 @@ import path from 'node:path'
 
 import {FreezeWatcher, FreezeWatchMethod, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
 import {thawIfFrozen} from '../cgroup/freezer.js'
-import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
@@ -14,6 +13,7 @@ import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../record/build-record.js'
 import {FrozenObservation, OperationRecord} from '../record/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
+import {Located, locateForCheckpoint} from './locate-target.js'
 import {interruptedDuring, runObserved} from './observe.js'
 import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
 import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
@@ -24,7 +24,9 @@ import {partition} from './selection.js'
 interface Prepared {
   before?: {snapshot: CgroupSnapshot; startNs: bigint}
   info: ContainerInfo
-  target: CgroupTarget
+  /** Absent when the cgroup cannot be read from here (a remote Podman): `unavailable` says why. */
+  target?: CgroupTarget
+  unavailable?: string
   warnings: string[]
   watcher?: FreezeWatcher
 }
@@ -54,7 +56,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
   const watched = await settleAfterRun(prepared, run)
 
-  const succeeded = prepared.filter((p) => run.stats?.containers?.some((e) => e.Id === p.info.id)).map((p) => p.info)
+  const succeeded = prepared.filter((p) => entryOf(run, p.info.id, p.info.name).entry).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
   // A Ctrl-C while podman checkpointed: each container it completed is restored again (after its
   // statistics file was read), unless --leave-running left it running.
@@ -99,20 +101,21 @@ async function prepareAll(
   started: Started,
   method?: FreezeWatchMethod,
 ): Promise<{host: HostInfo; prepared: Prepared[]}> {
-  const [targets, host] = await Promise.all([
-    Promise.all(ready.map((info) => locateTarget(info))),
+  const [located, host] = await Promise.all([
+    Promise.all(ready.map((info) => locateForCheckpoint(info))),
     started.host(ready[0].runtime),
   ])
-  const prepared = await Promise.all(ready.map((info, i) => prepare(info, targets[i], method)))
+  const prepared = await Promise.all(ready.map((info, i) => prepare(info, located[i], method)))
   return {host, prepared}
 }
 
 /** The `before` snapshot of every container, all at once, each timed from its own start. */
 async function snapshotBefore(prepared: Prepared[]): Promise<void> {
   await Promise.all(
-    prepared.map(async (p) => {
+    prepared.map(async ({target}, i) => {
+      if (!target) return
       const startNs = monotonicNs()
-      p.before = {snapshot: await takeSnapshot(p.target), startNs}
+      prepared[i].before = {snapshot: await takeSnapshot(target), startNs}
     }),
   )
 }
@@ -150,7 +153,8 @@ function checkpointRecord(
   const record = recordOf('checkpoint', run, context, {
     cgroup: {
       before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined,
-      frozen: frozenObservation(watched, clock),
+      frozen: p.unavailable ? undefined : frozenObservation(watched, clock),
+      unavailable: p.unavailable,
     },
     container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
     entry,
@@ -158,14 +162,16 @@ function checkpointRecord(
     warnings: watched?.fallback
       ? [
           ...p.warnings,
-          `inotify could not watch ${p.target.freezerFile} (${watched.fallback}): the freezer was polled every ~0.15 ms instead, on CPU that podman and CRIU share`,
+          `inotify could not watch ${p.target?.freezerFile} (${watched.fallback}): the freezer was polled every ~0.15 ms instead, on CPU that podman and CRIU share`,
         ]
       : p.warnings,
   })
   return {error, record}
 }
 
-async function prepare(info: ContainerInfo, target: CgroupTarget, method?: FreezeWatchMethod): Promise<Prepared> {
+async function prepare(info: ContainerInfo, located: Located, method?: FreezeWatchMethod): Promise<Prepared> {
+  const {target, unavailable} = located
+  if (!target) return {info, unavailable, warnings: [`no cgroup snapshots: ${unavailable}`]}
   const watcher = new FreezeWatcher()
   try {
     await watcher.watch(target, {method, pid: info.pid > 0 ? info.pid : await firstTaskOf(target)})
@@ -184,17 +190,9 @@ async function firstTaskOf(target: CgroupTarget): Promise<number | undefined> {
   return Number.isNaN(pid) ? undefined : pid
 }
 
-/** From the init process when inspect gave one; from the id alone for containers a caller resolved. */
-async function locateTarget(info: ContainerInfo): Promise<CgroupTarget> {
-  if (info.pid > 0) return locateCgroup(info.pid)
-  const target = await locateCgroupById(info.id)
-  if (!target)
-    throw new PodmanStatsError('CONTAINER_STATE', `container ${info.name} has no populated cgroup: it is not running`)
-  return target
-}
-
 /** After a successful dump the cgroup must be thawed (or gone); say so if it was not. */
 async function thawLeftFrozen(p: Prepared): Promise<void> {
+  if (!p.target) return
   const state = await thawIfFrozen(p.target).catch(() => {})
   if (state === 'FROZEN' || state === 'FREEZING')
     p.warnings.push(`the cgroup was still ${state} after podman exited; podman-stats thawed it`)

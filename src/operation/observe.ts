@@ -1,6 +1,7 @@
 // Running podman for an operation while observing it: bounded by the stall watch and timeout,
 // deferring this thread to podman, and measuring the CPU that observing cost.
 import {PodmanStatsError} from '../errors.js'
+import {podmanConnection} from '../podman/connection.js'
 import {PrintStatsRun, runPrintStats} from '../podman/print-stats-run.js'
 import {Operation} from '../podman/print-stats.js'
 import {cpuMicrosecondsSince, monotonicNs} from '../time.js'
@@ -23,6 +24,8 @@ export async function runObserved(
     abandon: request.abandon,
     deferToChild: true,
     stallMs: request.stallMs,
+    // A remote service's runc and CRIU are seen only where its host's processes are.
+    stallNeedsWorkers: podmanConnection().remote,
     timeoutMs: request.timeoutMs,
   })
   return {observerCpuUs: cpuMicrosecondsSince(cpuStart), run}

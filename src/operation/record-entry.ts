@@ -1,7 +1,7 @@
 // One container's record from one podman call: its entry in podman's output, CRIU's statistics
 // files read after the run, and what the call shared.
 import {PodmanStatsError} from '../errors.js'
-import {PODMAN} from '../podman/exec.js'
+import {PODMAN, podmanArgv} from '../podman/exec.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
 import {PrintStatsRun} from '../podman/print-stats-run.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
@@ -66,7 +66,7 @@ export function recordOf(
   return buildRecord({
     batch: context.batch,
     cgroup: own.cgroup,
-    command: [PODMAN, ...context.args],
+    command: [PODMAN, ...podmanArgv(context.args)],
     container: own.container,
     entry: own.entry,
     error: own.error,

@@ -1,4 +1,3 @@
-import {locateCgroup, locateCgroupById} from '../cgroup/locate.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
 import {CgroupTarget} from '../cgroup/types.js'
 import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
@@ -9,6 +8,7 @@ import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../record/build-record.js'
 import {OperationRecord, TimedSnapshot} from '../record/record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
+import {locateRestored} from './locate-target.js'
 import {interruptedDuring, runObserved} from './observe.js'
 import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
 import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
@@ -20,6 +20,8 @@ interface Restored {
   after?: TimedSnapshot
   info?: ContainerInfo
   target?: CgroupTarget
+  /** Why the restored container's cgroup could not be read from here (a remote Podman). */
+  unavailable?: string
   warnings: string[]
 }
 
@@ -157,18 +159,21 @@ async function snapshotRestored(
   const restored = new Map<string, Restored>()
   await Promise.all(
     ids.map(async (id) => {
-      let target = await locateCgroupById(id)
-      if (!target) {
+      const located = await locateRestored(id, async () => {
         const now = (await inspectContainers([id])).get(id)
-        target = now && !isPodmanStatsError(now) && now.status === 'running' ? await locateCgroup(now.pid) : undefined
-      }
-
+        return now && !isPodmanStatsError(now) && now.status === 'running' ? now.pid : undefined
+      })
+      const {target, unavailable} = located ?? {}
       const startNs = monotonicNs()
       const after = target ? timed(await takeSnapshot(target), startNs, clock) : undefined
       const warnings = after
         ? []
-        : ['the restored container is not running, or its cgroup was not found: no after snapshot']
-      restored.set(id, {after, info: await infoOf(id), target, warnings})
+        : [
+            unavailable
+              ? `no after snapshot: ${unavailable}`
+              : 'the restored container is not running, or its cgroup was not found: no after snapshot',
+          ]
+      restored.set(id, {after, info: await infoOf(id), target, unavailable, warnings})
     }),
   )
   return restored
@@ -189,7 +194,7 @@ async function restoreRecord(
     await recoverAfterFailure(subject.info, restored?.target, warnings)
   const info = subject.info ?? restored?.info
   const record = recordOf('restore', run, context, {
-    cgroup: {after: restored?.after},
+    cgroup: {after: restored?.after, unavailable: restored?.unavailable},
     container: info ? {id: info.id, image: info.image, input: subject.input, name: info.name} : {input: subject.input},
     entry,
     error,

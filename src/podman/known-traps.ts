@@ -1,4 +1,4 @@
-import {compareVersions} from '../host/versions.js'
+import {compareVersions} from '../versions.js'
 
 /**
  * Failures met on real hosts whose message alone does not say what to do. Each is recognized by

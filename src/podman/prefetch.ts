@@ -32,6 +32,12 @@ const OPERATIONS = new Set(['checkpoint', 'restore'])
 /** Flags after which the command does not inspect the arguments it was given. */
 const SELECTING_FLAGS = new Set(['--all', '--help', '--latest', '-a', '-h', '-l'])
 
+/**
+ * A connection flag sends the command's podman calls elsewhere: an inspect started here, without
+ * it, would ask another service. (CONTAINER_HOST reaches both alike, by inheritance.)
+ */
+const REMOTE_FLAG = /^--(url|connection)(=|$)/
+
 type Slot = typeof globalThis & {[SLOT]?: Prefetch}
 
 /**
@@ -49,7 +55,10 @@ export function inspectArgs(inputs: readonly string[]): string[] {
  */
 export function likelyContainers(argv: readonly string[]): string[] {
   const [command, ...rest] = argv
-  if (!OPERATIONS.has(command) || rest.some((a) => SELECTING_FLAGS.has(a) || a === '--')) return []
+  if (!OPERATIONS.has(command) || rest.some((a) => SELECTING_FLAGS.has(a) || a === '--' || REMOTE_FLAG.test(a))) {
+    return []
+  }
+
   return rest.filter((a) => !a.startsWith('-'))
 }
 

@@ -34,6 +34,11 @@ export interface RunOptions {
    */
   stallMs?: number
   /**
+   * The child's own idleness is no sign of a stall: it is a client (remote Podman) waiting on a
+   * service, and only the workers seen (runc, CRIU) can be stuck. None seen: never a stall.
+   */
+  stallNeedsWorkers?: boolean
+  /**
    * Milliseconds; the child gets SIGTERM, then SIGKILL 5 s later. 0: no limit. Absent: the
    * default for podman's quick calls (inspect, ps, rm, unpause), so that none waits for ever.
    */
@@ -89,7 +94,7 @@ export async function runProcess(
   await files?.closeOurs()
   const restorePriority = options.deferToChild ? lowerPriority() : undefined
   const forward = forwardAbort(child, options.signal)
-  const stall = guardAgainstStall(child, options.stallMs)
+  const stall = guardAgainstStall(child, options.stallMs, options.stallNeedsWorkers)
   const stopWaiting = untilAborted(options.abandon)
   try {
     const result = await Promise.race([child, stopWaiting.promise])
@@ -144,6 +149,7 @@ function forwardAbort(child: Child, signal?: AbortSignal): {dispose: () => void;
 function guardAgainstStall(
   child: Child,
   limitMs?: number,
+  needsWorkers?: boolean,
 ): {dispose: () => void; report: () => StallReport | undefined} {
   let stalled: StallReport | undefined
   let stopping: ReturnType<typeof stopStalled> | undefined
@@ -151,6 +157,7 @@ function guardAgainstStall(
     limitMs && child.pid !== undefined
       ? watchForStall(child.pid, {
           limitMs,
+          needsWorkers,
           onStall(report) {
             stalled = report
             stopping = stopStalled(child)

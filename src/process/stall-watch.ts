@@ -21,6 +21,11 @@ export interface StallReport {
 
 export interface StallWatchOptions {
   limitMs: number
+  /**
+   * Only the workers (descendants, or runc/CRIU started since) can stall: the watched process is a
+   * remote client, idle by design. While none is seen, nothing counts as stuck.
+   */
+  needsWorkers?: boolean
   onStall: (report: StallReport) => void
 }
 
@@ -59,7 +64,8 @@ export function watchForStall(rootPid: number, options: StallWatchOptions): {sto
     const now = Date.now()
     const current = await fingerprint(rootPid)
     if (stopped) return
-    if (!last || moved(last, current, now - lastAt)) lastMoveAt = now
+    const unseen = options.needsWorkers && current.descendants.size === 0
+    if (!last || unseen || moved(last, current, now - lastAt)) lastMoveAt = now
     last = current
     lastAt = now
     if (now - lastMoveAt >= options.limitMs) {

@@ -67,11 +67,15 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   const podman: OperationRecord['podman'] = {}
   if (parts.podmanDuration !== undefined && (entry || !error))
     podman[`podman_${operation}_duration`] = parts.podmanDuration
-  const runtime = operation === 'checkpoint' ? entry?.runtime_checkpoint_duration : entry?.runtime_restore_duration
-  if (runtime !== undefined) podman[`runtime_${operation}_duration`] = runtime
   const warnings = [...parts.warnings]
+  const runtime = operation === 'checkpoint' ? entry?.runtime_checkpoint_duration : entry?.runtime_restore_duration
+  // Podman's remote client answers an --export with a stand-in entry: "Id": "", a runtime
+  // duration of 0 and no CRIU statistics, because the service's report does not reach it.
+  const standIn = entry?.Id === ''
+  if (runtime !== undefined && !standIn) podman[`runtime_${operation}_duration`] = runtime
   const criu = criuOf(printedStatistics(entry), parts.statsFile, parts.host.pageSize, warnings)
-  if (entry && !entry.criu_statistics)
+  if (standIn) warnings.push(standInWarning(operation, criu.source))
+  else if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
   const outcome = error ? (OUTCOME_OF_ERROR[error.code] ?? 'failed') : 'ok'
   const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, options: parts.options, podman}
@@ -103,6 +107,14 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   // validator) for a bug check that would throw away a measurement already made.
   const clean = withoutUndefined(record)
   return clean
+}
+
+function standInWarning(operation: Operation, source: OperationRecord['criu']['source']): string {
+  const criu =
+    source === 'none'
+      ? 'no CRIU statistics are recorded'
+      : "CRIU's statistics were read from the archive's stats-dump instead"
+  return `Podman's remote client reported no runtime_${operation}_duration (it printed 0, left out) and no CRIU statistics for this export: ${criu}`
 }
 
 /** A document as it will be printed: JSON has no undefined, so an absent value leaves no key. */

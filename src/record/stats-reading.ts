@@ -2,6 +2,7 @@ import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {isPodmanStatsError} from '../errors.js'
+import {podmanConnection} from '../podman/connection.js'
 import {Operation} from '../podman/print-stats.js'
 
 /** CRIU's own statistics file of an operation: every field, where Podman prints only some. */
@@ -27,7 +28,11 @@ export async function readStatsFileOf(
     if (where.dir) {
       const file = path.join(where.dir, name)
       const info = await stat(file).catch(() => {})
-      if (!info) return {warning: `--keep: ${file} is not there; only Podman's figures are recorded`}
+      if (!info) {
+        const where = podmanConnection().remote ? "is on the Podman service's host, not visible here" : 'is not there'
+        return {warning: `--keep: ${file} ${where}; only Podman's figures are recorded`}
+      }
+
       if (info.mtimeMs < startedAtMs - 1000)
         return {warning: `--keep: ${file} is older than this ${operation}, a leftover: not used`}
       const {decodeStatsFile} = await import('../criu/stats-file.js')

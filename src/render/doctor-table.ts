@@ -8,9 +8,10 @@ export function renderDiagnosis(diagnosis: Diagnosis): string {
   const table = plainTable(['check', 'status', 'value'])
   for (const check of diagnosis.checks) table.push([check.label, MARK[check.status], check.value])
   const notes = diagnosis.checks.filter((c) => c.detail || c.fix).map((c) => renderNote(c))
+  const where = diagnosis.connection === 'local' ? 'on this host' : "through this Podman service (its host's CRIU)"
   const verdict = diagnosis.ok
-    ? 'Checkpoint and restore can work on this host.'
-    : 'Checkpoint and restore cannot work on this host until the failures above are fixed.'
+    ? `Checkpoint and restore can work ${where}.`
+    : `Checkpoint and restore cannot work ${where} until the failures above are fixed.`
   return [table.toString(), ...notes, '', verdict].join('\n')
 }
 

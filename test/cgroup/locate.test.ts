@@ -66,6 +66,17 @@ describe('cgroup location', () => {
       assert.deepEqual(target, {dirs: {unified: dir}, freezerFile: path.join(dir, 'cgroup.events'), version: 'v2'})
     })
 
+    it("checks, when asked, that the process's cgroup names the container: in another PID namespace it may not", async () => {
+      const root = fixturePath('cgroup-v1/sys/fs/cgroup')
+      const proc = fixturePath('cgroup-v1/proc')
+      const target = await locateCgroup(27_792, root, proc, V1_ID)
+      assert.equal(target.dirs.freezer, path.join(root, 'freezer', `libpod_parent/libpod-${V1_ID}`))
+      await assert.rejects(locateCgroup(27_792, root, proc, 'f'.repeat(64)), {
+        code: 'HOST_NOT_READY',
+        message: "process 27792 seen here is not the container's: its cgroup does not name ffffffffffff",
+      })
+    })
+
     it('uses the co-mounted directory "cpu,cpuacct" where it exists, else the controller name', async () => {
       const procCgroup = '4:freezer:/c\n2:cpu,cpuacct:/c\n3:memory:/c\n'
       const comounted = await tree({'proc/5/cgroup': procCgroup}, ['sys/cpu,cpuacct/c', 'sys/freezer/c'])

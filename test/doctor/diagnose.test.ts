@@ -9,6 +9,7 @@ function healthy(): HostFacts {
   return {
     capSysResource: false,
     cgroup: {mode: 'hybrid', root: '/sys/fs/cgroup', unifiedControllers: ['hugetlb']},
+    connection: 'local',
     containersConf: {
       defaultUlimits: {
         source: '/etc/containers/containers.conf.d/50-podman-stats.conf',
@@ -35,6 +36,16 @@ function healthy(): HostFacts {
       version: '4.3.1',
     },
   }
+}
+
+/** The test host's facts as a client in a container sees them: no CRIU here, the service's info. */
+function remote(): HostFacts {
+  const facts = healthy()
+  facts.connection = 'remote: unix:///run/podman/podman.sock (CONTAINER_HOST)'
+  facts.podman.info!.host.serviceIsRemote = true
+  facts.criu = {found: false}
+  facts.isRoot = false
+  return facts
 }
 
 function check(facts: HostFacts, id: Check['id']): Check {
@@ -98,14 +109,53 @@ describe('diagnose', () => {
     assert.deepEqual(failed, ['podman', 'criu', 'criu-check', 'privileges'])
   })
 
-  it('fails a Podman too old for --print-stats and warns for a remote one', () => {
+  it('fails a Podman too old for --print-stats', () => {
     const old = healthy()
     old.podman.version = '3.4.4'
     assert.equal(check(old, 'podman').status, 'fail')
-    const remote = healthy()
-    remote.podman.info!.host.serviceIsRemote = true
-    assert.equal(check(remote, 'podman').status, 'warn')
-    assert.equal(check(remote, 'podman').value, '4.3.1 (remote)')
+    assert.equal(check(old, 'podman').value, '3.4.4 (local)')
+  })
+
+  describe('over a remote connection', () => {
+    it('says remote, and marks what cannot be checked from here instead of failing it', () => {
+      const diagnosis = diagnose(remote())
+      assert.equal(diagnosis.connection, 'remote: unix:///run/podman/podman.sock (CONTAINER_HOST)')
+      assert.equal(check(remote(), 'podman').status, 'ok')
+      assert.equal(check(remote(), 'podman').value, '4.3.1 (remote)')
+      const notCheckable = diagnosis.checks.filter((c) => c.value === 'not checkable remotely').map((c) => c.id)
+      assert.deepEqual(notCheckable, ['criu', 'criu-check', 'ulimits', 'pre-checkpoint'])
+      assert.ok(diagnosis.ok, JSON.stringify(diagnosis.checks.filter((c) => c.status === 'fail')))
+    })
+
+    it("judges privileges by the service's podman info, not by this process's user", () => {
+      assert.equal(check(remote(), 'privileges').status, 'ok')
+      const rootless = remote()
+      rootless.podman.info!.host.security = {rootless: true}
+      assert.equal(check(rootless, 'privileges').status, 'fail')
+    })
+
+    it('warns when no cgroup tree is visible here, naming both layouts', () => {
+      assert.equal(
+        check(remote(), 'cgroup').value,
+        "here: hybrid: v1 controllers, cgroup2 at /sys/fs/cgroup/unified with hugetlb, cgroupfs manager; the service's host: v1",
+      )
+      const blind = remote()
+      blind.cgroup = {mode: 'unknown', root: '/sys/fs/cgroup', unifiedControllers: []}
+      assert.equal(check(blind, 'cgroup').status, 'warn')
+      assert.match(check(blind, 'cgroup').fix!, /--pid=host/)
+    })
+
+    it("reports whether the probe's checkpoint read the cgroup here", () => {
+      const seen = {...remote(), checkpoint: {checkpointUs: 500_000, outcome: 'ok' as const, restoreUs: 400_000}}
+      assert.equal(check(seen, 'snapshots').status, 'ok')
+      const blind = {...seen, checkpoint: {...seen.checkpoint, snapshotsUnavailable: 'process 42 is not visible'}}
+      assert.equal(check(blind, 'snapshots').status, 'warn')
+      assert.equal(check(blind, 'snapshots').detail, 'process 42 is not visible')
+      assert.equal(
+        diagnose(healthy()).checks.some((c) => c.id === 'snapshots'),
+        false,
+      )
+    })
   })
 
   it('reports a podman info failure with the trap it recognizes', () => {

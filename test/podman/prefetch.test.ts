@@ -25,6 +25,13 @@ describe('inspect prefetch', () => {
     assert.deepEqual(likelyContainers([]), [])
   })
 
+  it('prefetches nothing when a flag sends podman to a remote service: the answer would be the local one', () => {
+    assert.deepEqual(likelyContainers(['checkpoint', '--url=unix:///run/podman/podman.sock', 'web']), [])
+    assert.deepEqual(likelyContainers(['checkpoint', 'web', '--url', 'unix:///run/podman/podman.sock']), [])
+    assert.deepEqual(likelyContainers(['restore', '--connection', 'lab', 'web']), [])
+    assert.deepEqual(likelyContainers(['checkpoint', '--urls-are-not-this', 'web']), ['web'])
+  })
+
   it("gives podman's real answer once, and only to a caller asking for exactly those containers", async () => {
     prefetchInspect(['checkpoint', 'podman-stats-no-such-container'])
     assert.equal(await takePrefetchedInspect(['another']), undefined, 'another question drops the prefetch')

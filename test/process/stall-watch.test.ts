@@ -13,9 +13,9 @@ function look(rootSample: ProcessSample | undefined, descendants: [number, strin
 }
 
 /** Waits for a stall report, or for `ms` to pass without one. */
-function stallWithin(pid: number, limitMs: number, ms: number): Promise<StallReport | undefined> {
+function stallWithin(pid: number, limitMs: number, ms: number, needsWorkers = false): Promise<StallReport | undefined> {
   return new Promise((resolve) => {
-    const watch = watchForStall(pid, {limitMs, onStall: resolve})
+    const watch = watchForStall(pid, {limitMs, needsWorkers, onStall: resolve})
     setTimeout(() => {
       watch.stop()
       // eslint-disable-next-line unicorn/no-useless-undefined -- the Promise type needs the argument
@@ -65,6 +65,24 @@ describe('stall-watch', () => {
         assert.equal(report.criuLog, undefined)
       } finally {
         await killGroup(child)
+      }
+    })
+
+    it('with needsWorkers (a remote client), an idle process alone is never a stall; an idle worker is', async () => {
+      const alone = spawnGroup('exec sleep 30')
+      const withWorker = spawnGroup('sleep 30 & wait')
+      try {
+        const [aloneReport, workerReport] = await Promise.all([
+          stallWithin(alone.pid!, 300, 2000, true),
+          stallWithin(withWorker.pid!, 300, 5000, true),
+        ])
+        assert.equal(aloneReport, undefined, 'no worker seen: nothing counts as stuck')
+        assert.deepEqual(
+          workerReport?.processes.map((p) => p.comm),
+          ['sleep'],
+        )
+      } finally {
+        await Promise.all([killGroup(alone), killGroup(withWorker)])
       }
     })
 

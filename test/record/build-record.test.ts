@@ -54,6 +54,22 @@ describe('the record', () => {
       assert.ok(!('error' in record), 'no undefined keys are left')
     })
 
+    it('leaves out the remote client\'s stand-in for an export (Id "", runtime 0), saying where CRIU\'s figures came from', () => {
+      const doc = JSON.parse(fixture('podman/checkpoint-4.3.1-remote-export.json'))
+      const statsFile = {path: 'stats-dump in /out/web.tar', statistics: {frozen_time: 84_466, pages_written: 16}}
+      const record = buildRecord(parts({entry: doc.container_statistics[0], podmanDuration: 404_749, statsFile}))
+      assert.deepEqual(validate(schemas.record, record).errors, [])
+      assert.deepEqual(record.podman, {podman_checkpoint_duration: 404_749})
+      assert.equal(record.criu.source, 'stats-file')
+      assert.deepEqual(record.criu.statistics, {frozen_time: 84_466, pages_written: 16})
+      assert.deepEqual(record.warnings, [
+        "Podman's remote client reported no runtime_checkpoint_duration (it printed 0, left out) and no CRIU statistics for this export: CRIU's statistics were read from the archive's stats-dump instead",
+      ])
+      const unread = buildRecord(parts({entry: doc.container_statistics[0], podmanDuration: 404_749}))
+      assert.equal(unread.criu.source, 'none')
+      assert.match(unread.warnings[0], /no CRIU statistics are recorded$/)
+    })
+
     it('records a failure with its code, status and stderr, and runs no checks', () => {
       const error = new PodmanStatsError('PODMAN_FAILED', 'boom', {stderr: 'Error: boom'})
       const record = buildRecord(parts({entry: undefined, error, podmanDuration: 28_216}))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 
-import {compareVersions} from '../../src/host/versions.js'
+import {compareVersions} from '../src/versions.js'
 
 describe('compareVersions', () => {
   it('compares numerically and ignores suffixes', () => {
