@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -53,7 +54,14 @@ async function serviceFacts(connection: PodmanConnection, cacheDir: string): Pro
   // Without a socket to stamp (ssh, tcp) nothing tells an upgraded service apart: not cached.
   const stamp = await socketStamp(connection.target)
   const key = stamp && `${connection.source}|${connection.target}|${stamp}`
-  const cacheFile = path.join(cacheDir, 'remote-host.json')
+  // One file per service: a migration between two services must not evict one with the other.
+  const cacheFile = path.join(
+    cacheDir,
+    `remote-host-${createHash('sha256')
+      .update(key ?? '')
+      .digest('hex')
+      .slice(0, 16)}.json`,
+  )
   const cached = key
     ? await readFile(cacheFile, 'utf8')
         .then((text) => JSON.parse(text) as {facts: ServiceFacts; key: string})
