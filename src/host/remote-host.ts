@@ -58,7 +58,7 @@ async function serviceFacts(connection: PodmanConnection, cacheDir: string): Pro
   const cacheFile = path.join(
     cacheDir,
     `remote-host-${createHash('sha256')
-      .update(key ?? '')
+      .update(`${connection.source}|${connection.target}`)
       .digest('hex')
       .slice(0, 16)}.json`,
   )
