@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond scripts/setup.sh, as root, idempotent: CRIU 4.1.1 as a real
 # fault (the CRIU that hangs on kernels without hardware breakpoints, and the one setup-host.sh
-# must replace), built from Debian's source into a folder the tests put first on PATH.
+# must replace), built from Debian's source into a folder the tests put first on PATH; and the
+# Node.js versions the unit suite also runs on (scripts/node-versions.txt) in .cache/node.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 readonly FAULT_CRIU="${PODMAN_STATS_CACHE:-/var/cache/podman-stats}/faults/criu-4.1.1/criu"
@@ -11,3 +12,4 @@ else
 	echo "[setup-test-host] building the fault CRIU 4.1.1 into ${FAULT_CRIU}"
 	bash scripts/build-criu.sh 4.1.1 "$FAULT_CRIU"
 fi
+bash scripts/install-node-versions.sh
