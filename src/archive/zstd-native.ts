@@ -44,9 +44,10 @@ export async function* decompressNative(
   const splitter = new BlockSplitter(maxWindowBytes)
   const decoder = nativeZstd.createZstdDecompress({
     chunkSize: MAX_BLOCK_BYTES,
-    params: {[nativeZstd.constants.ZSTD_d_windowLogMax]: Math.ceil(Math.log2(maxWindowBytes))},
+    // libzstd's own limit, in powers of two from 2^10: the splitter holds frames to the exact one.
+    params: {[nativeZstd.constants.ZSTD_d_windowLogMax]: Math.max(10, Math.ceil(Math.log2(maxWindowBytes)))},
   })
-  // Where the pieces handed over start, from the one libzstd is reading on.
+  // Where each piece handed over starts, from the one libzstd is reading (the older are dropped).
   const starts: number[] = []
   let refused: ArchiveStreamError | undefined
   async function* pieces() {
