@@ -47,6 +47,17 @@ const sharedOclif = {
   },
 }
 
+// vega-loader requires node-fetch 2 for charts' remote data, which podman-stats never loads; node-fetch
+// brings whatwg-url and tr46, whose require('punycode') makes Node 22 and later print a deprecation
+// warning (DEP0040) on every report. Node's own fetch (Node >= 18) stands in for it.
+const globalFetch = {
+  name: 'global-fetch',
+  setup(context) {
+    context.onResolve({filter: /^node-fetch$/}, () => ({namespace: 'global-fetch', path: 'node-fetch'}))
+    context.onLoad({filter: /.*/, namespace: 'global-fetch'}, () => ({contents: 'module.exports = globalThis.fetch'}))
+  },
+}
+
 const result = await build({
   banner,
   bundle: true,
@@ -66,7 +77,7 @@ const result = await build({
   outbase: 'dist',
   outdir: 'dist/bundle',
   platform: 'node',
-  plugins: [sharedOclif],
+  plugins: [sharedOclif, globalFetch],
   splitting: true,
   target: 'node20',
 })

@@ -1,7 +1,7 @@
 import {execa} from 'execa'
 import {decompress} from 'fzstd'
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {pack} from 'tar-stream'
 
@@ -16,6 +16,8 @@ const ARCHIVES = {
 } as const
 
 const archive = (name: string) => fixturePath(`archives/${name}`)
+/** What readArchive makes of a fixture: its contents, or the message it refuses it with. */
+const outcome = (name: string) => readArchive(archive(name), name).catch((error: Error) => error.message)
 
 /** GNU tar's own listing of the regular files: name → size. */
 async function gnuTarListing(file: string): Promise<Map<string, number>> {
@@ -88,6 +90,26 @@ describe('readArchive', () => {
         assert.deepEqual(contents.warnings, [])
       })
     }
+
+    it('reads every zstd archive, and refuses the broken ones, alike with PODMAN_STATS_ZSTD=fzstd', async () => {
+      // With Node's own zstd (Node >= 22.15) against the fallback; on older Nodes both are fzstd.
+      const names = readdirSync(fixturePath('archives')).filter((file) => file.endsWith('.zst'))
+      const saved = process.env.PODMAN_STATS_ZSTD
+      try {
+        for (const name of names) {
+          delete process.env.PODMAN_STATS_ZSTD
+          // eslint-disable-next-line no-await-in-loop -- the variable holds for one reading at a time
+          const usual = await outcome(name)
+          process.env.PODMAN_STATS_ZSTD = 'fzstd'
+          // eslint-disable-next-line no-await-in-loop -- the variable holds for one reading at a time
+          assert.deepEqual(await outcome(name), usual, name)
+          if (name.startsWith('truncated')) assert.match(String(usual), /the zstd stream ends inside a block/)
+        }
+      } finally {
+        if (saved === undefined) delete process.env.PODMAN_STATS_ZSTD
+        else process.env.PODMAN_STATS_ZSTD = saved
+      }
+    })
 
     it('reads the same whatever the size of the chunks the stream comes in', async () => {
       const bytes = readFileSync(archive(ARCHIVES.zstd))
