@@ -16,6 +16,8 @@ export const EXIT_CODES = {
   FILE_ERROR: 16,
   HOST_NOT_READY: 4,
   INTERRUPTED: 130,
+  // A migrated container runs on the target but did not answer its readiness check in time.
+  NOT_READY: 17,
   OUTPUT_REFUSED: 15,
   PODMAN_FAILED: 7,
   PODMAN_NOT_FOUND: 3,

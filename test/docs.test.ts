@@ -21,8 +21,8 @@ function propertyNames(node: unknown, names = new Set<string>()): Set<string> {
 }
 
 describe('docs/statistics.md', () => {
-  it('explains every field of the record and of a cgroup snapshot', () => {
-    const names = [...propertyNames(schema('record')), ...propertyNames(schema('cgroup-snapshot'))]
+  it('explains every field of the record, a cgroup snapshot and a migration', () => {
+    const names = ['record', 'cgroup-snapshot', 'migration'].flatMap((name) => [...propertyNames(schema(name))])
     const missing = names.filter((name) => !doc.includes(name))
     assert.deepEqual(missing, [])
   })

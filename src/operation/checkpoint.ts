@@ -28,6 +28,8 @@ interface Prepared {
   target?: CgroupTarget
   unavailable?: string
   warnings: string[]
+  /** What the freezer watch saw, once podman exited. */
+  watched?: FreezeWatchResult
   watcher?: FreezeWatcher
 }
 
@@ -54,7 +56,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     prepared.map((p) => p.info.id),
   )
   const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
-  const watched = await settleAfterRun(prepared, run)
+  await settleAfterRun(prepared, run)
 
   const succeeded = prepared.filter((p) => entryOf(run, p.info.id, p.info.name).entry).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
@@ -74,8 +76,8 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     snapshotUs,
     statsFileUs: statsFiles.us,
   }
-  for (const [i, p] of prepared.entries()) {
-    const {error, record} = checkpointRecord(p, watched[i], run, {
+  for (const p of prepared) {
+    const {error, record} = checkpointRecord(p, run, {
       args,
       batch: prepared.length,
       host,
@@ -89,7 +91,16 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
     records.push(record)
   }
 
-  return {failures, records}
+  return {clocks: new Map(prepared.map((p) => [p.info.id, clockOf(p, run)])), failures, records}
+}
+
+/** The moments of one container's checkpoint: podman's start and exit, and the freeze as seen. */
+function clockOf(p: Prepared, run: PrintStatsRun): OperationClock {
+  return {
+    freezeNs: p.watched?.caught ? p.watched.firstSeenNs : undefined,
+    podmanEndNs: run.process.endedNs,
+    podmanStartNs: run.process.startedNs,
+  }
 }
 
 /**
@@ -121,35 +132,33 @@ async function snapshotBefore(prepared: Prepared[]): Promise<void> {
 }
 
 /**
- * Once podman exited: stops the freezer watches (their results, in order) and leaves each cgroup
- * as it should be, recovered after a failure, thawed after a success.
+ * Once podman exited: stops the freezer watches (each container keeps what its watch saw) and
+ * leaves each cgroup as it should be, recovered after a failure, thawed after a success.
  */
-async function settleAfterRun(prepared: Prepared[], run: PrintStatsRun): Promise<Array<FreezeWatchResult | undefined>> {
-  const watched = await Promise.all(prepared.map((p) => p.watcher?.stop()))
+async function settleAfterRun(prepared: Prepared[], run: PrintStatsRun): Promise<void> {
+  await Promise.all(
+    prepared.map(async (p) => {
+      p.watched = await p.watcher?.stop()
+    }),
+  )
   // A podman left working (a second Ctrl-C) is not raced: its cgroup and container stay its own.
   if (!run.process.abandoned) {
     await Promise.all(
       prepared.map((p) => (run.failure ? recoverAfterFailure(p.info, p.target, p.warnings) : thawLeftFrozen(p))),
     )
   }
-
-  return watched
 }
 
 function checkpointRecord(
   p: Prepared,
-  watched: FreezeWatchResult | undefined,
   run: PrintStatsRun,
   context: RecordContext & {interrupted?: PodmanStatsError},
 ): {error?: PodmanStatsError; record: OperationRecord} {
+  const {watched} = p
+  const clock = clockOf(p, run)
   const found = entryOf(run, p.info.id, `container ${p.info.name} (${p.info.id.slice(0, 12)})`)
   const {entry} = found
   const error = context.interrupted ?? found.error
-  const clock: OperationClock = {
-    freezeNs: watched?.caught ? watched.firstSeenNs : undefined,
-    podmanEndNs: run.process.endedNs,
-    podmanStartNs: run.process.startedNs,
-  }
   const record = recordOf('checkpoint', run, context, {
     cgroup: {
       before: p.before ? timed(p.before.snapshot, p.before.startNs, clock) : undefined,

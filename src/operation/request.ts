@@ -6,7 +6,7 @@ import {HostInfo, hostInfo, UNKNOWN_RUNTIME} from '../host/host-info.js'
 import {ContainerInfo} from '../podman/lookup.js'
 import {PodmanFlagSpec, PodmanFlagValues, recordedOptions} from '../podman/podman-flags.js'
 import {Operation} from '../podman/print-stats.js'
-import {buildRecord} from '../record/build-record.js'
+import {buildRecord, OperationClock} from '../record/build-record.js'
 import {OperationRecord} from '../record/record.js'
 import {monotonicNs} from '../time.js'
 
@@ -42,6 +42,11 @@ export interface OperationRequest {
 }
 
 export interface OperationResult {
+  /**
+   * The monotonic moments of each container's run, by id: podman's start and exit and, for a
+   * checkpoint, the freeze as seen. What a migration measures its downtime between.
+   */
+  clocks?: Map<string, OperationClock>
   /** One per container that failed, in the order of the records. */
   failures: PodmanStatsError[]
   /** One per container, failed ones included. */

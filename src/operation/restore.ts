@@ -71,6 +71,8 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     ? await recoverAfterInterrupt('restore', restoredInfos, {leaveRunning: false})
     : new Map<string, PodmanStatsError>()
   const subjects = subjectsOf(archive, ready, run, restored)
+  const clock: OperationClock = {podmanEndNs: run.process.endedNs, podmanStartNs: run.process.startedNs}
+  const clocks = new Map(subjects.map((s) => [s.id, clock]))
   for (const subject of subjects) {
     // eslint-disable-next-line no-await-in-loop -- records keep the order of the containers
     const {error, record} = await restoreRecord(subject, restored.get(subject.id), run, {
@@ -81,7 +83,7 @@ export async function restoreContainers(request: OperationRequest): Promise<Oper
     records.push(record)
   }
 
-  return {failures, records}
+  return {clocks, failures, records}
 }
 
 /**

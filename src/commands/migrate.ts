@@ -1,0 +1,110 @@
+import {Args, Flags} from '@oclif/core'
+import os from 'node:os'
+import path from 'node:path'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
+import {PodmanStatsError} from '../errors.js'
+import {migrateContainer, MigrationRecord} from '../migration/migrate.js'
+import {parseTcpTarget, ReadyCheck} from '../migration/readiness.js'
+import {connectionOf, describeConnection, PodmanConnection} from '../podman/connection.js'
+import {withInterrupts} from '../process/interrupt.js'
+import {appendJsonLine, checkAppendable} from '../record/output-file.js'
+import {renderMigration} from '../render/migration-table.js'
+
+export default class Migrate extends BaseCommand {
+  static args = {container: Args.string({description: 'a running container on the source', required: true})}
+  static description = `Move a running container from one Podman service to another and measure the downtime.
+
+Checkpoints the container with --export on the source (--from, by default the Podman podman-stats uses), restores it with --import on the target (--to), optionally waits until it answers (--ready-cmd, --ready-tcp), and removes the checkpointed copy from the source. Each operation is measured as 'checkpoint' and 'restore' measure it; the downtime runs from the freeze as seen to the container running on the target, and to ready. If the restore on the target fails, the container is restored on the source again and the archive is kept. Ctrl-C lets the podman call in flight finish, then puts the container back where it can run.`
+  static enableJsonFlag = true
+  static examples = [
+    '<%= config.bin %> <%= command.id %> web --to unix:///run/podman-stats/host-b/podman.sock',
+    '<%= config.bin %> <%= command.id %> web --to lab --ready-tcp 10.88.0.5:8080 --json',
+  ]
+  static flags = {
+    archive: Flags.string({
+      description: 'where the checkpoint archive is written and read [default: a file in the temporary folder]',
+    }),
+    compress: Flags.string({
+      description: "the archive's compression (Podman's --compress)",
+      options: ['none', 'gzip', 'zstd'],
+    }),
+    from: Flags.string({
+      description: 'the source: a Podman URL (unix://, ssh://, tcp://) or a connection name [default: as podman]',
+    }),
+    'keep-archive': Flags.boolean({description: 'leave the archive on disk (it is always kept after a failure)'}),
+    output: runFlags.output,
+    'ready-cmd': Flags.string({
+      description: 'a command run in the container on the target until it exits 0',
+      exclusive: ['ready-tcp'],
+    }),
+    'ready-tcp': Flags.string({description: 'host:port that must accept a TCP connection', exclusive: ['ready-cmd']}),
+    'ready-timeout': Flags.integer({
+      default: 30,
+      description: 'seconds the readiness check may take',
+      max: MAX_TIMER_SECONDS,
+      min: 1,
+    }),
+    'stall-timeout': runFlags['stall-timeout'],
+    'tcp-established': Flags.boolean({description: "keep established TCP connections (Podman's --tcp-established)"}),
+    timeout: runFlags.timeout,
+    to: Flags.string({
+      description: 'the target: a Podman URL (unix://, ssh://, tcp://) or a connection name',
+      required: true,
+    }),
+  }
+
+  async run(): Promise<MigrationRecord> {
+    const {args, flags} = await this.parse(Migrate)
+    const from = flags.from ? connectionTo(flags.from) : connectionOf({})
+    const to = connectionTo(flags.to)
+    if (describeConnection(from) === describeConnection(to)) {
+      throw new PodmanStatsError('USAGE', `--to names the source itself (${describeConnection(to)})`, {
+        suggestions: ['Name another Podman service with --to, e.g. the URL scripts/second-host.sh up prints.'],
+      })
+    }
+
+    if (flags.output) await checkAppendable(flags.output)
+    const archive =
+      flags.archive ?? path.join(os.tmpdir(), `podman-stats-migrate-${process.pid}-${Date.now().toString(36)}.tar`)
+    const {error, record} = await withInterrupts(
+      ({abandon, signal}) =>
+        migrateContainer({
+          abandon,
+          archive,
+          container: args.container,
+          from,
+          keepArchive: flags['keep-archive'],
+          podmanFlags: {compress: flags.compress, 'tcp-established': flags['tcp-established']},
+          ready: readyCheckOf(flags['ready-cmd'], flags['ready-tcp']),
+          readyTimeoutMs: flags['ready-timeout'] * 1000,
+          signal,
+          stallMs: flags['stall-timeout'] * 1000,
+          timeoutMs: flags.timeout * 1000,
+          to,
+        }),
+      this.interruptNotices(),
+    )
+    if (flags.output) await appendJsonLine(flags.output, record)
+    if (!this.jsonEnabled()) this.log(renderMigration(record))
+    if (error) this.reportFailures([error])
+    return record
+  }
+}
+
+/** A URL has a scheme; anything else is the name of a connection (podman system connection). */
+function connectionTo(value: string): PodmanConnection {
+  return value.includes('://') ? connectionOf({url: value}, {}) : connectionOf({connection: value}, {})
+}
+
+function readyCheckOf(command?: string, tcp?: string): ReadyCheck | undefined {
+  if (command) return {command, kind: 'cmd'}
+  if (!tcp) return undefined
+  const target = parseTcpTarget(tcp)
+  if (!target)
+    throw new PodmanStatsError('USAGE', `--ready-tcp ${tcp} is not host:port`, {
+      suggestions: ['e.g. --ready-tcp 10.88.0.5:8080'],
+    })
+  return {...target, kind: 'tcp'}
+}

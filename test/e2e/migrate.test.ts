@@ -1,0 +1,181 @@
+import {execa} from 'execa'
+import assert from 'node:assert/strict'
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+import {setTimeout} from 'node:timers/promises'
+import {fileURLToPath} from 'node:url'
+
+import type {MigrationRecord} from '../../src/migration/migrate.js'
+
+import {schemas, validate} from '../../src/schemas.js'
+import {json, RUN, runCli} from '../helpers/cli.js'
+import {PodmanService, startPodmanService} from '../helpers/podman-service.js'
+import {
+  holdMemory,
+  podman,
+  removeTestContainers,
+  startContainer,
+  statefulWorkload,
+  waitFor,
+  workloadState,
+} from '../helpers/podman.js'
+import {tempDir} from '../helpers/temp.js'
+
+/** The CLI in a process group of its own, as a shell's foreground job, which a terminal's Ctrl-C reaches whole. */
+function startCli(args: string[]) {
+  return execa(process.execPath, [RUN, ...args], {detached: true, env: {OCLIF_COLUMNS: '10000'}, reject: false})
+}
+
+const running = (pattern: string) => async () => (await execa('pgrep', ['-f', pattern], {reject: false})).exitCode === 0
+
+const SECOND_HOST = fileURLToPath(new URL('../../scripts/second-host.sh', import.meta.url))
+
+async function stateOn(url: string, name: string): Promise<string> {
+  const result = await execa('podman', ['--url', url, 'container', 'inspect', '--format', '{{.State.Status}}', name], {
+    reject: false,
+  })
+  return result.exitCode === 0 ? String(result.stdout).trim() : 'absent'
+}
+
+function migration(result: Awaited<ReturnType<typeof runCli>>): MigrationRecord {
+  const record = json<MigrationRecord>(result)
+  assert.deepEqual(validate(schemas.migration, record).errors, [])
+  return record
+}
+
+describe('migrate between two real Podman hosts on this machine (scripts/second-host.sh)', () => {
+  let hostA: PodmanService
+  let urlB: string
+  const work = tempDir('podman-stats-migrate-')
+
+  before(async function () {
+    this.timeout(120_000)
+    urlB = String((await execa('bash', [SECOND_HOST, 'up'])).stdout).trim()
+    // A as a service too, so that a migration back can name it.
+    hostA = await startPodmanService()
+    await work.create()
+  })
+
+  after(async function () {
+    this.timeout(60_000)
+    await removeTestContainers()
+    await hostA?.stop()
+    await execa('bash', [SECOND_HOST, 'down'], {reject: false})
+    await work.remove()
+  })
+
+  afterEach(async () => {
+    await removeTestContainers()
+    await execa(
+      'podman',
+      ['--url', urlB, 'rm', '--force', '--time', '0', '--filter', 'label=io.podman-stats.test=true'],
+      {
+        reject: false,
+      },
+    )
+  })
+
+  it('moves a running container to B with its downtime and both records, and back to A', async () => {
+    const name = await startContainer(holdMemory(16))
+    const id = await podman('container', 'inspect', '--format', '{{.Id}}', name)
+    const there = migration(await runCli(['migrate', name, '--to', urlB, '--json']))
+    assert.equal(there.outcome, 'ok', there.error?.message)
+    assert.equal(there.container.id, id)
+    assert.equal(await stateOn(urlB, name), 'running')
+    assert.equal(await stateOn(hostA.url, name), 'absent', 'gone from A: one id never runs twice')
+    assert.equal(there.archive.kept, false)
+    assert.equal(existsSync(there.archive.path), false)
+    // 16 MiB of one repeated byte compresses to almost nothing; the images and config still weigh ~30 KB.
+    assert.ok(there.archive.bytes! > 20_000, `${there.archive.bytes}`)
+
+    const {checkpoint, downtime, restore} = there
+    assert.equal(downtime?.from, 'freeze')
+    // The restore on B lies inside the downtime, and the downtime inside the whole migration.
+    assert.ok(downtime!.toRunningUs > restore!.podman.podman_restore_duration!, JSON.stringify(downtime))
+    assert.ok(downtime!.toRunningUs < there.phases.totalUs)
+    // Both clients share this machine's file: handing it over is no part of the restore.
+    assert.ok(there.phases.transferUs! < restore!.phases.totalUs, JSON.stringify(there.phases))
+    assert.ok(checkpoint!.criu.statistics!.pages_written! >= (16 * 1024 * 1024) / checkpoint!.host.pageSize)
+    assert.ok(restore!.criu.statistics!.pages_restored! > 0)
+    assert.ok(restore!.cgroup.after!.memory!.usageBytes! >= 16 * 1024 * 1024)
+    assert.equal(checkpoint!.host.remote, undefined, 'A is the local Podman')
+    assert.equal(restore!.host.remote, `remote: ${urlB} (--url)`)
+
+    const back = migration(await runCli(['migrate', name, '--from', urlB, '--to', hostA.url, '--json']))
+    assert.equal(back.outcome, 'ok', back.error?.message)
+    assert.equal(await stateOn(hostA.url, name), 'running')
+    assert.equal(await stateOn(urlB, name), 'absent')
+  })
+
+  it('waits for readiness in the container on B and measures the downtime to ready', async () => {
+    const name = await startContainer(holdMemory(8))
+    const record = migration(
+      await runCli(['migrate', name, '--to', urlB, '--ready-cmd', 'test -f /tmp/ready', '--json']),
+    )
+    assert.equal(record.outcome, 'ok', record.error?.message)
+    assert.equal(record.ready?.answered, true)
+    assert.ok(record.downtime!.toReadyUs! > record.downtime!.toRunningUs)
+    assert.equal(record.phases.readyUs! > 0, true)
+  })
+
+  describe('Ctrl-C', function () {
+    this.timeout(120_000)
+    const MIB = 256
+
+    it('during the checkpoint on A: it completes, the container runs on A again, nothing reaches B, exit 130', async () => {
+      const name = await startContainer(statefulWorkload(MIB), {runArgs: ['--shm-size', `${MIB + 64}m`]})
+      const before = (await workloadState(name)).counter
+      const child = startCli(['migrate', name, '--to', urlB, '--json'])
+      await waitFor(running('container checkpoint --print-stats'), 'podman checkpoint', {everyMs: 5})
+      // The freeze comes within ~0.2 s; dumping the 256 MiB tmpfs takes a second more.
+      await setTimeout(400)
+      process.kill(-child.pid!, 'SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130, String(result.stderr))
+      const record = migration(result)
+      assert.equal(record.outcome, 'interrupted')
+      assert.equal(record.checkpoint?.outcome, 'interrupted')
+      assert.equal(record.restore, undefined)
+      assert.equal(await stateOn(hostA.url, name), 'running')
+      assert.equal(await stateOn(urlB, name), 'absent')
+      const after = await workloadState(name)
+      assert.ok(after.counter > before && after.memoryIntact, JSON.stringify(after))
+    })
+
+    it('during the restore on B: it completes, the migration is finished on B, exit 130', async () => {
+      const name = await startContainer(statefulWorkload(MIB), {runArgs: ['--shm-size', `${MIB + 64}m`]})
+      const child = startCli(['migrate', name, '--to', urlB, '--json'])
+      await waitFor(running('container restore --print-stats'), 'podman restore', {everyMs: 5})
+      process.kill(-child.pid!, 'SIGINT')
+      const result = await child
+      assert.equal(result.exitCode, 130, String(result.stderr))
+      const record = migration(result)
+      assert.equal(record.outcome, 'interrupted')
+      assert.ok(record.downtime!.toRunningUs > 0, 'the restore completed: its downtime is measured')
+      assert.equal(await stateOn(urlB, name), 'running')
+      assert.equal(await stateOn(hostA.url, name), 'absent', "A's copy is removed: one id runs in one place")
+    })
+  })
+
+  it('restores the container on A again when B cannot, and keeps the archive', async () => {
+    const name = await startContainer(holdMemory(8))
+    const archive = path.join(work.path(), 'kept.tar')
+    const result = await runCli([
+      'migrate',
+      name,
+      '--to',
+      'unix:///nonexistent/podman.sock',
+      '--archive',
+      archive,
+      '--json',
+    ])
+    assert.notEqual(result.exitCode, 0)
+    const record = migration(result)
+    assert.equal(record.outcome, 'rolled-back')
+    assert.equal(record.archive.kept, true)
+    assert.ok(existsSync(archive))
+    assert.equal(await stateOn(hostA.url, name), 'running')
+    assert.equal(record.downtime, undefined)
+    assert.match(record.warnings.join('\n'), /podman-stats restored the container on the source/)
+  })
+})
