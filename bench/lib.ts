@@ -5,7 +5,7 @@
  */
 import {execa} from 'execa'
 
-import {quantile as quantileOfSorted} from '../src/results/summary.js'
+import {quantile as quantileOfSorted} from '../src/statistics/quantile.js'
 
 export const IMAGE = 'localhost/podman-stats/busybox:latest'
 export const LABEL = 'io.podman-stats.bench=true'
@@ -14,7 +14,7 @@ export function median(values: number[]): number {
   return quantile(values, 0.5)
 }
 
-/** The q-quantile of unsorted values (src/results/summary.ts's, on a sorted copy). */
+/** The q-quantile of unsorted values (src/statistics/quantile.ts's, on a sorted copy). */
 export function quantile(values: number[], q: number): number {
   return quantileOfSorted(
     [...values].sort((a, b) => a - b),

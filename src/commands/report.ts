@@ -3,10 +3,10 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {checkReportTargets, writeFileReplacing} from '../record/output-file.js'
 import {renderChartsSvg} from '../render/charts.js'
+import {renderComparison} from '../render/differences.js'
 import {renderHtml} from '../render/html.js'
 import {renderProblems} from '../render/problems.js'
 import {
-  renderComparison,
   renderSamplesCsv,
   renderSummaryCsv,
   renderSummaryMarkdown,
@@ -25,7 +25,7 @@ export default class ReportCommand extends BaseCommand {
   }
   static description = `Summarize saved results as a table, JSON, CSV or Markdown, and draw charts.
 
-Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median, mean, p95, max, standard deviation, median against the baseline). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration (Vega-Lite); --compare sets two runs side by side.`
+Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation) and, against the baseline, the ratio of medians, the Hodges-Lehmann shift and a two-sided Mann-Whitney test's p and verdict (docs/statistics.md). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration with the medians' intervals (Vega-Lite); --compare sets two runs side by side and tests each configuration of the second against the first.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web.jsonl',
@@ -36,7 +36,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
   static flags = {
     baseline: Flags.string({description: 'the configuration others are compared with [default: the first]'}),
     compare: Flags.boolean({
-      description: 'two files side by side: each configuration they share, median against median',
+      description: 'two files side by side: each configuration they share, median against median, shift and test',
     }),
     force: Flags.boolean({description: 'replace the --svg and --html files if they exist (never an input)'}),
     format: Flags.option({
@@ -98,9 +98,7 @@ function renderReport(
     }
 
     case 'table': {
-      return report.compared
-        ? renderComparison(report.compared.a, report.compared.b, report.compared.labels)
-        : renderSummaryTable(report.summary)
+      return report.compared ? renderComparison(report.compared) : renderSummaryTable(report.summary)
     }
   }
 }

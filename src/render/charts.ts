@@ -2,8 +2,16 @@ import * as vega from 'vega'
 import {compile, TopLevelSpec} from 'vega-lite'
 
 import {CRIU_FIELDS} from '../criu/fields.js'
-import {METRIC_BY_NAME, MetricUnit} from '../record/metrics.js'
 import {Sample, Summary} from '../results/summary.js'
+import {
+  ConfigurationAxis,
+  configurationAxis,
+  distributionRows,
+  distributionView,
+  intervalRows,
+} from './distribution-chart.js'
+
+export {displayUnit} from './distribution-chart.js'
 
 /** One part of a cycle's wall time, as the nested clocks split it (docs/statistics.md). */
 export interface CycleSegment {
@@ -67,13 +75,6 @@ export const MAIN_FIELDS: readonly string[] = [
   'pages_written',
   'memory_at_freeze_bytes',
 ]
-
-/** How a unit is shown in the charts: µs are too fine to read at a glance, bytes too long. */
-export function displayUnit(unit: MetricUnit): {divisor: number; name: string} {
-  if (unit === 'us') return {divisor: 1000, name: 'ms'}
-  if (unit === 'bytes') return {divisor: 1024 * 1024, name: 'MiB'}
-  return {divisor: 1, name: unit}
-}
 
 /**
  * A cycle's wall time split into non-negative parts that, when every clock is present and the
@@ -139,6 +140,7 @@ export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLev
   const segments = describedSegments(samples, configurations)
   const fields = chartFields(samples)
   const distribution = distributionRows(samples, configurations, fields)
+  const intervals = intervalRows(summary, fields)
   const y = configurationAxis(configurations)
   const views: TopLevelSpec[] = []
   if (segments.length > 0) views.push(segmentsView(segments, summary.baseline, y))
@@ -146,20 +148,13 @@ export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLev
   if (views.length === 0) views.push(noCycleView())
   return {
     config: {background: 'white', font: 'sans-serif', view: {stroke: null}},
-    datasets: {distribution, segments},
+    datasets: {distribution, intervals, segments},
     // The bars are coloured by part, the boxes by configuration: two scales, not one merged.
     resolve: {legend: {color: 'independent'}, scale: {color: 'independent'}},
     spacing: 40,
     vconcat: views,
   } as TopLevelSpec
 }
-
-/** The y encoding of both views: the summary's order in each, so that a row means the same in both. */
-function configurationAxis(configurations: string[]) {
-  return {axis: {title: null}, field: 'configuration', sort: configurations, type: 'nominal'} as const
-}
-
-type ConfigurationAxis = ReturnType<typeof configurationAxis>
 
 /** The segments dataset: each mean segment with what a screen reader says for its bar. */
 function describedSegments(
@@ -171,24 +166,6 @@ function describedSegments(
     // What a screen reader says for the bar (its aria-label).
     description: `${s.configuration}, ${s.label}: mean ${s.ms.toFixed(1)} ms`,
   }))
-}
-
-/** The distribution dataset: one row per successful cycle and field it has, in the display unit. */
-function distributionRows(
-  samples: readonly Sample[],
-  configurations: string[],
-  fields: string[],
-): Array<{configuration: string; field: string; value: number}> {
-  return samples
-    .filter((s) => s.ok && configurations.includes(s.configuration))
-    .flatMap((s) =>
-      fields.flatMap((field) => {
-        const value = s.values[field]
-        return value === undefined
-          ? []
-          : [{configuration: s.configuration, field, value: value / unitOf(field).divisor}]
-      }),
-    )
 }
 
 /** The stacked bars: where a cycle's time goes, per configuration. */
@@ -222,40 +199,6 @@ function segmentsView(segments: MeanSegment[], baseline: string, y: Configuratio
   } as TopLevelSpec
 }
 
-/** One box plot per field, each on its own scale, with a tick per cycle. */
-function distributionView(fields: string[], configurations: string[], y: ConfigurationAxis): TopLevelSpec {
-  return {
-    resolve: {scale: {x: 'independent'}},
-    title: {
-      anchor: 'start',
-      subtitle: 'box: quartiles and median; whiskers: min to max; ticks: every cycle',
-      text: 'Distribution per configuration',
-    },
-    vconcat: fields.map((field) => ({
-      data: {name: 'distribution'},
-      encoding: {
-        x: {
-          axis: {title: `${field} (${unitOf(field).name})`},
-          field: 'value',
-          scale: {zero: false},
-          type: 'quantitative',
-        },
-        y,
-      },
-      layer: [
-        {
-          encoding: {color: {field: 'configuration', legend: null, sort: configurations, type: 'nominal'}},
-          mark: {extent: 'min-max', type: 'boxplot'},
-        },
-        // One tick per cycle; no ARIA label each, which would double the SVG's size.
-        {mark: {aria: false, color: '#222', opacity: 0.7, thickness: 1, type: 'tick'}},
-      ],
-      transform: [{filter: {equal: field, field: 'field'}}],
-      width: 720,
-    })),
-  } as TopLevelSpec
-}
-
 /** What stands in for both views when there is nothing to chart. */
 function noCycleView(): TopLevelSpec {
   return {
@@ -276,8 +219,4 @@ export async function renderChartsSvg(samples: Sample[], summary: Summary): Prom
   } finally {
     view.finalize()
   }
-}
-
-function unitOf(field: string): {divisor: number; name: string} {
-  return displayUnit(METRIC_BY_NAME.get(field)?.unit ?? 'count')
 }

@@ -1,7 +1,7 @@
 import {MetricUnit} from '../record/metrics.js'
-import {Sample, Summary} from '../results/summary.js'
+import {ConfigurationSummary, FieldStatistics, Sample, Summary} from '../results/summary.js'
 import {chartFields, renderChartsSvg} from './charts.js'
-import {formatValue as formatSummaryValue} from './summary.js'
+import {formatP, formatShift, formatValue as formatSummaryValue} from './format-statistics.js'
 
 export interface HtmlReportInput {
   /** When the report was made; now unless given (tests pin it). */
@@ -28,8 +28,9 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 12px; border-bottom: 1px solid #e4e4e4; }
 thead th { text-align: right; border-bottom: 2px solid #bbb; }
 thead th:first-child, td:first-child { text-align: left; }
-td { text-align: right; }
+td { text-align: right; white-space: nowrap; }
 tbody th { text-align: left; background: #f3f5f8; padding-top: 10px; }
+td.warning { text-align: left; color: #8a4b00; }
 `
 
 /**
@@ -71,35 +72,65 @@ ${table}
 }
 
 /**
- * n, median, p95, standard deviation and the median against the baseline's, per configuration
- * and field, in the units a person reads. Every text from the data is escaped.
+ * n, median with its 95 % interval, p95, standard deviation, and against the baseline the ratio of
+ * medians, the shift, the Mann-Whitney p and the verdict, per configuration and field, in the
+ * units a person reads. Every text from the data is escaped.
  */
 export function renderSummaryTableHtml(summary: Summary, fields: readonly string[]): string {
-  const head = ['field', 'n', 'median', 'p95', 'stddev', `median vs ${summary.baseline || 'baseline'}`]
+  const head = [
+    'field',
+    'n',
+    'median',
+    'median 95% CI',
+    'p95',
+    'stddev',
+    `median vs ${summary.baseline || 'baseline'}`,
+    'shift',
+    'p',
+    'verdict',
+  ]
   const bodies = summary.configurations.map((c) => {
     const label = `${c.configuration}${c.configuration === summary.baseline ? ' (baseline)' : ''}`
     const counts = `${c.n} successful cycle${c.n === 1 ? '' : 's'}${c.failed > 0 ? `, ${c.failed} failed` : ''}`
     const rows = fields.flatMap((field) => {
       const f = c.fields.find((s) => s.field === field)
-      if (!f) return []
-      const ratio = c.ratioToBaseline[field]
-      const cells = [
-        f.n,
-        formatValue(f.median, f.unit),
-        formatValue(f.p95, f.unit),
-        formatValue(f.stddev, f.unit),
-        ratio === undefined ? '–' : `${ratio.toFixed(3)}×`,
-      ]
-      return [
-        `<tr><td><code>${escapeHtml(field)}</code></td>${cells.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('')}</tr>`,
-      ]
+      return f ? [`<tr><td><code>${escapeHtml(field)}</code></td>${htmlCells(c, f)}</tr>`] : []
     })
-    return `<tbody>\n<tr><th colspan="${head.length}">${escapeHtml(label)}: ${counts}</th></tr>\n${rows.join('\n')}\n</tbody>`
+    const notes = warningsOf(c).map(
+      (w) => `<tr><td class="warning" colspan="${head.length}">Warning: ${escapeHtml(w)}</td></tr>`,
+    )
+    return `<tbody>\n<tr><th colspan="${head.length}">${escapeHtml(label)}: ${counts}</th></tr>\n${[...rows, ...notes].join('\n')}\n</tbody>`
   })
   return `<table>
 <thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 ${bodies.join('\n')}
 </table>`
+}
+
+/** What a configuration's numbers cannot say: too few values for an interval, or for the test. */
+function warningsOf(c: ConfigurationSummary): string[] {
+  const warnings = [
+    ...c.fields.map((f) => f.medianCi.warning),
+    ...Object.values(c.differenceFromBaseline).map((d) => d.warning),
+  ]
+  return [...new Set(warnings.filter((w): w is string => w !== undefined))]
+}
+
+function htmlCells(c: ConfigurationSummary, f: FieldStatistics): string {
+  const ratio = c.ratioToBaseline[f.field]
+  const d = c.differenceFromBaseline[f.field]
+  const cells = [
+    f.n,
+    formatValue(f.median, f.unit),
+    `${formatValue(f.medianCi.low, f.unit)} – ${formatValue(f.medianCi.high, f.unit)}`,
+    formatValue(f.p95, f.unit),
+    formatValue(f.stddev, f.unit),
+    ratio === undefined ? '–' : `${ratio.toFixed(3)}×`,
+    d ? formatShift(d.shift, f.unit) : '–',
+    d ? formatP(d) : '–',
+    d ? d.verdict : '–',
+  ]
+  return cells.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('')
 }
 
 export function escapeHtml(text: string): string {

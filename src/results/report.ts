@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import {PodmanStatsError} from '../errors.js'
+import {ComparedConfiguration, compareRuns} from './comparison.js'
 import {readResults, Results, ResultsProblem} from './read-results.js'
 import {samplesOf} from './samples.js'
 import {Sample, summarize, Summary} from './summary.js'
@@ -13,8 +14,8 @@ export interface ReportInput {
 }
 
 export interface Report {
-  /** In --compare, each file's own summary. */
-  compared?: {a: Summary; b: Summary; labels: [string, string]}
+  /** In --compare, each file's own summary, and B tested against A in each configuration both hold. */
+  compared?: {a: Summary; b: Summary; differences: ComparedConfiguration[]; labels: [string, string]}
   /** Per file, the problems past those kept (read-results.ts: MAX_PROBLEMS), counted only. */
   moreProblems: Array<{count: number; file: string}>
   /** Lines that could not be used, by file and line number. */
@@ -48,7 +49,12 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     const [a, b] = all.map((r) => samplesOf(r))
     checkBaseline(input.baseline, [...a, ...b])
     return {
-      compared: {a: summarize(a, input.baseline), b: summarize(b, input.baseline), labels},
+      compared: {
+        a: summarize(a, input.baseline),
+        b: summarize(b, input.baseline),
+        differences: compareRuns(a, b),
+        labels,
+      },
       moreProblems,
       problems,
       samples: [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],

@@ -1,4 +1,7 @@
 import {METRIC_BY_NAME, METRICS, MetricUnit} from '../record/metrics.js'
+import {bootstrapMedianInterval, Interval} from '../statistics/bootstrap.js'
+import {difference, Difference} from '../statistics/difference.js'
+import {quantile} from '../statistics/quantile.js'
 
 /** One measured unit of work (a bench cycle, or one record) and the numbers it gave. */
 export interface Sample {
@@ -12,6 +15,11 @@ export interface FieldStatistics {
   max: number
   mean: number
   median: number
+  /**
+   * 95 % percentile-bootstrap confidence interval of the median (10 000 resamples, fixed seed:
+   * src/statistics/bootstrap.ts), with a warning below 6 values.
+   */
+  medianCi: Interval
   min: number
   n: number
   p95: number
@@ -22,6 +30,11 @@ export interface FieldStatistics {
 
 export interface ConfigurationSummary {
   configuration: string
+  /**
+   * Against the baseline, per field both have: the Hodges-Lehmann shift (this − baseline), the
+   * two-sided Mann-Whitney p and its verdict. Empty for the baseline itself.
+   */
+  differenceFromBaseline: Record<string, Difference>
   /** Samples that failed: counted, not summarized. */
   failed: number
   fields: FieldStatistics[]
@@ -36,15 +49,6 @@ export interface Summary {
   configurations: ConfigurationSummary[]
 }
 
-/** The q-quantile by linear interpolation between closest ranks (q = 0.5: the median). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const position = (sorted.length - 1) * q
-  const low = Math.floor(position)
-  const high = Math.ceil(position)
-  return sorted[low] + (sorted[high] - sorted[low]) * (position - low)
-}
-
 export function fieldStatistics(field: string, values: readonly number[]): FieldStatistics {
   const sorted = [...values].sort((a, b) => a - b)
   const n = sorted.length
@@ -55,6 +59,7 @@ export function fieldStatistics(field: string, values: readonly number[]): Field
     max: sorted[n - 1],
     mean,
     median: quantile(sorted, 0.5),
+    medianCi: bootstrapMedianInterval(sorted),
     min: sorted[0],
     n,
     p95: quantile(sorted, 0.95),
@@ -63,35 +68,62 @@ export function fieldStatistics(field: string, values: readonly number[]): Field
   }
 }
 
+/** Each field's values over a configuration's successful samples, fields in the order of METRICS. */
+export function fieldValues(samples: readonly Sample[], configuration: string): Map<string, number[]> {
+  const ok = samples.filter((s) => s.ok && s.configuration === configuration)
+  const values = new Map<string, number[]>()
+  for (const {name} of METRICS) {
+    const mine = ok.map((s) => s.values[name]).filter((v): v is number => v !== undefined)
+    if (mine.length > 0) values.set(name, mine)
+  }
+
+  return values
+}
+
+/** The configurations of samples in order of first appearance. */
+export function configurationsOf(samples: readonly Sample[]): string[] {
+  return [...new Set(samples.map((s) => s.configuration))]
+}
+
 /**
  * Statistics per configuration and field over the successful samples, configurations in order of
- * first appearance, fields in the order of METRICS, each median set against the baseline's.
+ * first appearance, fields in the order of METRICS, each set against the baseline's: the ratio of
+ * the medians, and the shift with its test.
  */
 export function summarize(samples: readonly Sample[], baseline?: string): Summary {
-  const order: string[] = []
-  for (const s of samples) if (!order.includes(s.configuration)) order.push(s.configuration)
+  const order = configurationsOf(samples)
+  const values = new Map(order.map((c) => [c, fieldValues(samples, c)]))
   const configurations = order.map((configuration) => {
     const mine = samples.filter((s) => s.configuration === configuration)
-    const ok = mine.filter((s) => s.ok)
-    const fields = METRICS.map((m) => m.name)
-      .map((field) => ok.map((s) => s.values[field]).filter((v): v is number => v !== undefined))
-      .flatMap((values, i) => (values.length > 0 ? [fieldStatistics(METRICS[i].name, values)] : []))
+    const ok = mine.filter((s) => s.ok).length
+    const fields = [...values.get(configuration)!].map(([field, v]) => fieldStatistics(field, v))
     const summary: ConfigurationSummary = {
       configuration,
-      failed: mine.length - ok.length,
+      differenceFromBaseline: {},
+      failed: mine.length - ok,
       fields,
-      n: ok.length,
+      n: ok,
       ratioToBaseline: {},
     }
     return summary
   })
   const base = configurations.find((c) => c.configuration === (baseline ?? order[0]))
-  for (const c of configurations) {
-    for (const f of c.fields) {
-      const reference = base?.fields.find((b) => b.field === f.field)?.median
-      if (reference !== undefined && reference !== 0) c.ratioToBaseline[f.field] = f.median / reference
-    }
-  }
-
+  if (base) for (const c of configurations) setAgainstBaseline(c, base, values)
   return {baseline: base?.configuration ?? '', configurations}
+}
+
+/** The ratio of medians (the baseline's own included: 1) and, for the others, the shift and its test. */
+function setAgainstBaseline(
+  c: ConfigurationSummary,
+  base: ConfigurationSummary,
+  values: Map<string, Map<string, number[]>>,
+): void {
+  for (const f of c.fields) {
+    const reference = base.fields.find((b) => b.field === f.field)
+    if (!reference) continue
+    if (reference.median !== 0) c.ratioToBaseline[f.field] = f.median / reference.median
+    if (c === base) continue
+    const [theirs, mine] = [values.get(base.configuration)?.get(f.field), values.get(c.configuration)?.get(f.field)]
+    if (theirs && mine) c.differenceFromBaseline[f.field] = difference(theirs, mine)
+  }
 }

@@ -44,6 +44,9 @@ describe('report', () => {
         c.fields.find((f) => f.field === 'restore_time')!.median,
         median(mine.map((l) => l.restore!.criu.statistics!.restore_time!)),
       )
+      for (const f of c.fields) assert.ok(f.medianCi.low <= f.median && f.median <= f.medianCi.high, f.field)
+      const tested = Object.keys(c.differenceFromBaseline)
+      assert.ok(c.configuration === summary.baseline ? tested.length === 0 : tested.includes('cycle_us'))
     }
   })
 
@@ -84,7 +87,10 @@ describe('report', () => {
     assert.match(table, /│ cycle_us\s+│ \d+ │/)
     const markdown = String((await runCli(['report', BENCH, '--format', 'markdown'])).stdout)
     assert.match(markdown, /^### .+ \(baseline\)$/m)
-    assert.match(markdown, /^\| field \| n \| min \| median \| mean \| p95 \| max \| stddev \| vs baseline \|$/m)
+    assert.match(
+      markdown,
+      /^\| field \| n \| min \| median \| median 95% CI \| mean \| p95 \| max \| stddev \| vs baseline \|$/m,
+    )
     assert.match(markdown, /^\| cycle_us \| \d+ \| [\d.]+ (ms|s) \|/m)
   })
 
@@ -134,6 +140,11 @@ describe('report', () => {
     const result = await runCli(['report', '--compare', BENCH, fixturePath('bench/bench-3x10.jsonl')])
     assert.equal(result.exitCode, 0, String(result.stderr))
     assert.match(String(result.stdout), /│ field\s+│ median bench-2x3 │ median bench-3x10 │\s+B \/ A │/)
+    assert.match(String(result.stdout), /B \/ A │ shift B − A │\s+p │ verdict\s+│/)
+    assert.match(
+      String(result.stdout),
+      /│ cycle_us\s+│.+│\s+[+-][\d.]+ m?s │\s+[\d.e-]+ exact │ (differs|no evidence of difference)\s+│/,
+    )
     const once = await runCli(['report', '--compare', BENCH])
     assert.equal(once.exitCode, 2)
     assert.match(String(once.stderr), /--compare takes exactly two files, not 1/)

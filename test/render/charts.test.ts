@@ -253,7 +253,32 @@ describe('charts', () => {
       const samples: Sample[] = [{configuration: 'in-place', ok: false, values: {cycle_us: 5}}]
       const svg = await renderChartsSvg(samples, summarize(samples))
       assert.ok(svg.includes('>No successful cycle to chart.</text>'))
-      assert.deepEqual(chartsSpec(samples, summarize(samples)).datasets, {distribution: [], segments: []})
+      assert.deepEqual(chartsSpec(samples, summarize(samples)).datasets, {
+        distribution: [],
+        intervals: [],
+        segments: [],
+      })
+    })
+
+    it("draws each charted median's 95 % interval under its box, in the display unit", async () => {
+      const samples = await benchSamples('bench-3x10.jsonl')
+      const summary = summarize(samples)
+      const intervals = chartsSpec(samples, summary).datasets!.intervals as Array<Record<string, number | string>>
+      assert.equal(intervals.length, 3 * chartFields(samples).length)
+      const zstd = summary.configurations[2].fields.find((f) => f.field === 'podman_checkpoint_duration')!
+      const row = intervals.find(
+        (i) => i.configuration === 'export compress=zstd' && i.field === 'podman_checkpoint_duration',
+      )!
+      assert.deepEqual(
+        [row.low, row.median, row.high],
+        [zstd.medianCi.low / 1000, zstd.median / 1000, zstd.medianCi.high / 1000],
+      )
+      const svg = await renderChartsSvg(samples, summary)
+      assert.ok(
+        svg.includes(
+          `aria-label="export compress=zstd, podman_checkpoint_duration: median ${(zstd.median / 1000).toPrecision(4)} ms, 95% interval`,
+        ),
+      )
     })
 
     it('charts 100 cycles of 3 configurations, one mark a cycle (its time: bench/charts.ts)', async () => {

@@ -41,21 +41,26 @@ describe('HTML report', () => {
       assert.ok(html.includes("Where a cycle's time goes"))
     })
 
-    it('summarizes n, median, p95, stddev and the ratio to the baseline per configuration', async () => {
+    it('summarizes n, median and its interval, p95, stddev, and against the baseline ratio, shift, p, verdict', async () => {
       const samples = await benchSamples()
       const summary = summarize(samples)
       const html = await renderHtml({generatedAt: GENERATED_AT, samples, sources: [SOURCE], summary, title: 't'})
-      assert.ok(html.includes('<th>median vs in-place</th>'))
-      assert.ok(html.includes('<tr><th colspan="6">in-place (baseline): 3 successful cycles</th></tr>'))
-      assert.ok(html.includes('<tr><th colspan="6">export compress=zstd: 3 successful cycles</th></tr>'))
+      assert.ok(html.includes('<th>median vs in-place</th><th>shift</th><th>p</th><th>verdict</th>'))
+      assert.ok(html.includes('<tr><th colspan="10">in-place (baseline): 3 successful cycles</th></tr>'))
+      assert.ok(html.includes('<tr><th colspan="10">export compress=zstd: 3 successful cycles</th></tr>'))
       const zstd = summary.configurations[1]
       const cycle = zstd.fields.find((f) => f.field === 'cycle_us')!
+      const d = zstd.differenceFromBaseline.cycle_us
+      const us = (v: number) => formatMicroseconds(Math.round(v))
       const row = [
         '<tr><td><code>cycle_us</code></td><td>3</td>',
-        `<td>${formatMicroseconds(Math.round(cycle.median))}</td>`,
-        `<td>${formatMicroseconds(Math.round(cycle.p95))}</td>`,
-        `<td>${formatMicroseconds(Math.round(cycle.stddev))}</td>`,
-        `<td>${zstd.ratioToBaseline.cycle_us.toFixed(3)}×</td></tr>`,
+        `<td>${us(cycle.median)}</td>`,
+        `<td>${us(cycle.medianCi.low)} – ${us(cycle.medianCi.high)}</td>`,
+        `<td>${us(cycle.p95)}</td>`,
+        `<td>${us(cycle.stddev)}</td>`,
+        `<td>${zstd.ratioToBaseline.cycle_us.toFixed(3)}×</td>`,
+        `<td>${d.shift > 0 ? '+' : '-'}${us(Math.abs(d.shift))}</td>`,
+        `<td>${d.p.toFixed(3)} exact</td><td>no evidence of difference</td></tr>`,
       ].join('')
       assert.ok(html.includes(row), row)
       const archive = zstd.fields.find((f) => f.field === 'archive_bytes')!
@@ -66,7 +71,10 @@ describe('HTML report', () => {
       )
       assert.match(html, /<tr><td><code>pages_written<\/code><\/td><td>3<\/td><td>\d+ pages<\/td>/)
       // The baseline has no archive: nothing to set against.
-      assert.match(html, /<td><code>archive_bytes<\/code><\/td>(<td>[^<]+<\/td>){4}<td>–<\/td>/)
+      assert.match(html, /<td><code>archive_bytes<\/code><\/td>(<td>[^<]+<\/td>){5}(<td>–<\/td>){4}<\/tr>/)
+      // 3 against 3 cannot reach p < 0.05, and 3 values are too few for an interval: said once each.
+      assert.equal(html.split('<td class="warning" colspan="10">Warning: n = 3 against 3: no outcome').length - 1, 1)
+      assert.equal(html.split('<td class="warning" colspan="10">Warning: n = 3: below 6 values').length - 1, 2)
     })
 
     it('escapes every text from the data: configuration names, sources, the title', async () => {
@@ -83,7 +91,7 @@ describe('HTML report', () => {
       assert.ok(!html.includes('<b>'), 'no <b> element')
       assert.ok(!html.includes('<i>'), 'no <i> element')
       assert.doesNotMatch(html, /<script/)
-      assert.ok(html.includes('<th colspan="6">&lt;b&gt;&amp;&quot;x&quot; (baseline): 3 successful cycles</th>'))
+      assert.ok(html.includes('<th colspan="10">&lt;b&gt;&amp;&quot;x&quot; (baseline): 3 successful cycles</th>'))
       assert.ok(html.includes('<th>median vs &lt;b&gt;&amp;&quot;x&quot;</th>'))
       assert.ok(html.includes('<title>a &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;b&quot;</title>'))
       assert.ok(html.includes('<code>/tmp/&lt;i&gt;.jsonl</code>'))
@@ -121,15 +129,15 @@ describe('HTML report', () => {
         {configuration: 'b', ok: false, values: {}},
       ]
       const html = renderSummaryTableHtml(summarize(samples), ['frozen_time', 'memory_before_bytes'])
-      assert.ok(html.includes('<th colspan="6">b: 1 successful cycle, 1 failed</th>'))
+      assert.ok(html.includes('<th colspan="10">b: 1 successful cycle, 1 failed</th>'))
       assert.ok(
         html.includes(
-          '<tr><td><code>frozen_time</code></td><td>1</td><td>2.00 ms</td><td>2.00 ms</td><td>0 µs</td><td>1.000×</td></tr>',
+          '<tr><td><code>frozen_time</code></td><td>1</td><td>2.00 ms</td><td>2.00 ms – 2.00 ms</td><td>2.00 ms</td><td>0 µs</td><td>1.000×</td><td>–</td><td>–</td><td>–</td></tr>',
         ),
       )
       assert.ok(
         html.includes(
-          '<tr><td><code>frozen_time</code></td><td>1</td><td>3.00 ms</td><td>3.00 ms</td><td>0 µs</td><td>1.500×</td></tr>',
+          '<tr><td><code>frozen_time</code></td><td>1</td><td>3.00 ms</td><td>3.00 ms – 3.00 ms</td><td>3.00 ms</td><td>0 µs</td><td>1.500×</td><td>+1.00 ms</td><td>1.000 exact</td><td>no evidence of difference</td></tr>',
         ),
       )
       assert.equal(html.split('memory_before_bytes').length - 1, 1)

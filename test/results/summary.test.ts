@@ -1,7 +1,7 @@
 /* eslint-disable camelcase -- metric names follow Podman's and CRIU's snake_case */
 import assert from 'node:assert/strict'
 
-import {quantile, fieldStatistics as stats, summarize} from '../../src/results/summary.js'
+import {fieldStatistics as stats, summarize} from '../../src/results/summary.js'
 
 describe('summary statistics', () => {
   it('computes n, min, median, mean, p95, max and the sample standard deviation', () => {
@@ -13,12 +13,6 @@ describe('summary statistics', () => {
     assert.equal(s.p95.toFixed(9), (88).toFixed(9))
     assert.equal(s.stddev.toFixed(6), Math.sqrt((30 ** 2 + 20 ** 2 + 10 ** 2 + 0 + 60 ** 2) / 4).toFixed(6))
     assert.equal(stats('cycle_us', [7]).stddev, 0)
-  })
-
-  it('interpolates quantiles between ranks', () => {
-    assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5)
-    assert.equal(quantile([5], 0.95), 5)
-    assert.ok(Number.isNaN(quantile([], 0.5)))
   })
 
   it('summarizes successful samples per configuration, counts failures, and sets medians against the baseline', () => {
@@ -50,5 +44,29 @@ describe('summary statistics', () => {
       ).configurations[0].ratioToBaseline.cycle_us,
       0.25,
     )
+  })
+
+  it('gives each median its 95 % bootstrap interval, and tests every configuration but the baseline against it', () => {
+    // 12 cycles each, B 50 µs slower throughout; pages_written the same in both.
+    const samples = Array.from({length: 12}, (_, i) => [
+      {configuration: 'A', ok: true, values: {cycle_us: 1000 + i * 7, pages_written: 4147 + (i % 2)}},
+      {configuration: 'B', ok: true, values: {cycle_us: 1050 + i * 7, pages_written: 4147 + (i % 2)}},
+    ]).flat()
+    const [a, b] = summarize(samples).configurations
+    for (const f of [...a.fields, ...b.fields]) {
+      assert.ok(f.medianCi.low <= f.median && f.median <= f.medianCi.high, f.field)
+      assert.equal(f.medianCi.warning, undefined)
+    }
+
+    assert.deepEqual(a.differenceFromBaseline, {})
+    const cycle = b.differenceFromBaseline.cycle_us
+    assert.deepEqual([cycle.shift, cycle.method, cycle.verdict], [50, 'exact', 'differs'])
+    const pages = b.differenceFromBaseline.pages_written
+    assert.deepEqual([pages.shift, pages.p, pages.method, pages.verdict], [0, 1, 'normal', 'no evidence of difference'])
+  })
+
+  it('gives the same summary, intervals included, for the same samples (seeded)', () => {
+    const samples = [5, 9, 2, 7, 3, 8, 1].map((v) => ({configuration: 'A', ok: true, values: {cycle_us: v}}))
+    assert.deepEqual(summarize(samples), summarize(structuredClone(samples)))
   })
 })
