@@ -11,11 +11,9 @@ readonly DEST=${2:?usage: build-criu.sh VERSION DEST}
 readonly CACHE="${PODMAN_STATS_CACHE:-/var/cache/podman-stats}"
 export DEBIAN_FRONTEND=noninteractive
 
-say() { printf '[build-criu] %s\n' "$*"; }
-die() {
-	printf '[build-criu] FAILED: %s\n' "$*" >&2
-	exit 1
-}
+SCRIPT=build-criu
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 
 # 4.2.1 is the first CRIU that checkpoints on kernels without working hardware breakpoints
 # (6.18 VMs here); 4.1.1 is kept as a real fault for the tests (it hangs after the parasite cure).

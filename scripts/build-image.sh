@@ -32,11 +32,9 @@ readonly IMAGE_INPUTS_LABEL=io.podman-stats.image-inputs
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH}"
 export DEBIAN_FRONTEND=noninteractive
 
-say() { printf '[build-image] %s\n' "$*"; }
-die() {
-	printf '[build-image] FAILED: %s\n' "$*" >&2
-	exit 1
-}
+SCRIPT=build-image
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 trap 'die "line ${LINENO}: \"${BASH_COMMAND}\" exited with $?"' ERR
 
 [ "$(id -u)" -eq 0 ] || die "run as root (the base is built with mmdebstrap in root mode); try: sudo $0"

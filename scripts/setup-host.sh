@@ -22,11 +22,9 @@ export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH
 export DEBIAN_FRONTEND=noninteractive
 
 started=$(date +%s)
-say() { printf '[setup-host] %s\n' "$*"; }
-die() {
-	printf '[setup-host] FAILED: %s\n' "$*" >&2
-	exit 1
-}
+SCRIPT=setup-host
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 trap 'die "line ${LINENO}: \"${BASH_COMMAND}\" exited with $?"' ERR
 
 [ "$(id -u)" -eq 0 ] || die "run as root (podman checkpoint needs root); try: sudo $0"

@@ -6,7 +6,9 @@
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '[test-node-versions] %s\n' "$*"; }
+SCRIPT=test-node-versions
+# shellcheck source=scripts/lib/messages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/messages.sh"
 
 bash scripts/install-node-versions.sh
 # Read before the loop: mocha and its children would read the rest of the list from stdin.
