@@ -88,9 +88,10 @@ describe('process-tree', () => {
       const child = spawnGroup('sleep 30 & sleep 30 & wait')
       try {
         let related: ProcessSample[] = []
+        // A sleep just exec'd may still be running (R) on its way to its first sleep: wait for both in S.
         const bothSleeping = async () => {
           related = await relatedOf(child.pid!)
-          return related.filter((p) => p.comm === 'sleep').length === 2
+          return related.filter((p) => p.comm === 'sleep' && p.state === 'S').length === 2
         }
 
         await waitFor(bothSleeping, 'two sleeps')
