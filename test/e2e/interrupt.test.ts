@@ -1,4 +1,4 @@
-import {execa, ResultPromise} from 'execa'
+import {execa} from 'execa'
 import assert from 'node:assert/strict'
 import {access, mkdtemp, readFile, readlink, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
@@ -7,7 +7,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import {OperationRecord} from '../../src/record/record.js'
 import {schemas, validate} from '../../src/schemas.js'
-import {RUN} from '../helpers/cli.js'
+import {commandRunning, ctrlC, startCliGroup} from '../helpers/cli.js'
 import {
   containerState,
   frozenCgroups,
@@ -20,22 +20,6 @@ import {
 } from '../helpers/podman.js'
 
 const MIB_IN_SHM = 256
-
-/**
- * The CLI in a process group of its own, as a shell runs a foreground job: a terminal's Ctrl-C
- * goes to that whole group (ctrlC below), podman included if it were still in it.
- */
-function startCli(args: string[], env: Record<string, string> = {}): ResultPromise {
-  // Wide columns: oclif wraps messages at 80 columns when stderr is not a terminal.
-  return execa(process.execPath, [RUN, ...args], {detached: true, env: {OCLIF_COLUMNS: '10000', ...env}, reject: false})
-}
-
-/** What a terminal does on Ctrl-C: SIGINT to every process of the foreground group. */
-function ctrlC(child: ResultPromise): void {
-  process.kill(-child.pid!, 'SIGINT')
-}
-
-const running = (pattern: string) => async () => (await execa('pgrep', ['-f', pattern], {reject: false})).exitCode === 0
 
 async function readRecords(file: string): Promise<OperationRecord[]> {
   const records = (await readFile(file, 'utf8'))
@@ -83,8 +67,8 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   })
 
   it('during the dump (256 MiB of tmpfs): the checkpoint completes, the container is restored again, exit 130', async () => {
-    const child = startCli(['checkpoint', name, '--output', output])
-    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    const child = startCliGroup(['checkpoint', name, '--output', output])
+    await waitFor(commandRunning(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
     // The freeze comes within ~0.2 s; dumping the 256 MiB tmpfs takes a second more.
     await sleep(400)
     ctrlC(child)
@@ -104,11 +88,11 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
 
   it('just after the freeze', async () => {
     const pid = await podman('container', 'inspect', '--format', '{{.State.Pid}}', name)
-    const child = startCli(['checkpoint', name, '--output', output])
+    const child = startCliGroup(['checkpoint', name, '--output', output])
     // CRIU thaws the cgroup within milliseconds and holds the tasks under ptrace instead: the
     // container's first task in D (frozen) or t (traced) is the freeze, read straight from /proc.
     const held = async () => /^\d+ \(.*\) [Dt] /.test(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))
-    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    await waitFor(commandRunning(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
     await waitFor(held, 'the freeze', {everyMs: 1})
     ctrlC(child)
     const result = await child
@@ -119,7 +103,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
 
   it('while the export is written: the archive is kept as well', async () => {
     const archive = path.join(dir, 'ctr.tar.zst')
-    const child = startCli(['checkpoint', name, '--export', archive, '--compress', 'zstd', '--output', output])
+    const child = startCliGroup(['checkpoint', name, '--export', archive, '--compress', 'zstd', '--output', output])
     await waitFor(
       () =>
         access(archive).then(
@@ -138,7 +122,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
 
   it('during the lookup: nothing is done to the container', async () => {
     const marker = path.join(dir, 'marker')
-    const child = startCli(['checkpoint', name, '--output', output], {
+    const child = startCliGroup(['checkpoint', name, '--output', output], {
       FAKE_PODMAN_FAULT: 'slow-inspect',
       FAKE_PODMAN_MARKER: marker,
       PATH: `${path.resolve('test/fixtures/fake-bin/podman-faults')}:${process.env.PATH}`,
@@ -164,8 +148,8 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
 
   it('during a restore: the restore completes and the container stays restored', async () => {
     await podman('container', 'checkpoint', name)
-    const child = startCli(['restore', name, '--output', output])
-    await waitFor(running(`container restore --print-stats`), 'podman restore', {everyMs: 5})
+    const child = startCliGroup(['restore', name, '--output', output])
+    await waitFor(commandRunning(`container restore --print-stats`), 'podman restore', {everyMs: 5})
     await sleep(200)
     ctrlC(child)
     const result = await child
@@ -178,8 +162,8 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   })
 
   it('a second Ctrl-C stops waiting; podman, never signalled, finishes the checkpoint by itself', async () => {
-    const child = startCli(['checkpoint', name, '--output', output])
-    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    const child = startCliGroup(['checkpoint', name, '--output', output])
+    await waitFor(commandRunning(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
     await sleep(200)
     ctrlC(child)
     await sleep(100)
@@ -192,7 +176,7 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
     const outputDir = /what it prints goes to (\S+)/.exec(String(result.stderr))![1]
     assert.equal((await readRecords(output))[0].outcome, 'interrupted')
     // podman goes on in its own group and checkpoints the container; then it can come back.
-    await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {
+    await waitFor(async () => !(await commandRunning(`container checkpoint --print-stats`)()), 'podman to finish', {
       timeoutMs: 60_000,
     })
     assert.equal(await containerState(name), 'exited')
@@ -203,15 +187,15 @@ describe('Ctrl-C and kills never lose the container (real Podman and CRIU)', fun
   })
 
   it('a SIGKILL of podman-stats mid-checkpoint leaves a container checkpointed cleanly, and restorable', async () => {
-    const child = startCli(['checkpoint', name])
-    await waitFor(running(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
+    const child = startCliGroup(['checkpoint', name])
+    await waitFor(commandRunning(`container checkpoint --print-stats`), 'podman checkpoint', {everyMs: 5})
     const podmanPid = String((await execa('pgrep', ['-f', 'container checkpoint --print-stats'])).stdout).split('\n')[0]
     // Where podman writes: a file in a folder podman-stats made, which nobody is left to remove.
     const outputDir = path.dirname(await readlink(`/proc/${podmanPid}/fd/1`))
     await sleep(300)
     child.kill('SIGKILL')
     await child
-    await waitFor(async () => !(await running(`container checkpoint --print-stats`)()), 'podman to finish', {
+    await waitFor(async () => !(await commandRunning(`container checkpoint --print-stats`)()), 'podman to finish', {
       timeoutMs: 60_000,
     })
     // podman's output went to files, not a pipe: it did not die of SIGPIPE half-way.

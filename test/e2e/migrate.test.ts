@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import type {MigrationRecord} from '../../src/migration/migrate.js'
 
 import {schemas, validate} from '../../src/schemas.js'
-import {json, RUN, runCli} from '../helpers/cli.js'
+import {commandRunning, ctrlC, json, runCli, startCliGroup} from '../helpers/cli.js'
 import {PodmanService, startPodmanService} from '../helpers/podman-service.js'
 import {
   holdMemory,
@@ -20,13 +20,6 @@ import {
   workloadState,
 } from '../helpers/podman.js'
 import {tempDir} from '../helpers/temp.js'
-
-/** The CLI in a process group of its own, as a shell's foreground job, which a terminal's Ctrl-C reaches whole. */
-function startCli(args: string[]) {
-  return execa(process.execPath, [RUN, ...args], {detached: true, env: {OCLIF_COLUMNS: '10000'}, reject: false})
-}
-
-const running = (pattern: string) => async () => (await execa('pgrep', ['-f', pattern], {reject: false})).exitCode === 0
 
 const SECOND_HOST = fileURLToPath(new URL('../../scripts/second-host.sh', import.meta.url))
 
@@ -125,11 +118,11 @@ describe('migrate between two real Podman hosts on this machine (scripts/second-
     it('during the checkpoint on A: it completes, the container runs on A again, nothing reaches B, exit 130', async () => {
       const name = await startContainer(statefulWorkload(MIB), {runArgs: ['--shm-size', `${MIB + 64}m`]})
       const before = (await workloadState(name)).counter
-      const child = startCli(['migrate', name, '--to', urlB, '--json'])
-      await waitFor(running('container checkpoint --print-stats'), 'podman checkpoint', {everyMs: 5})
+      const child = startCliGroup(['migrate', name, '--to', urlB, '--json'])
+      await waitFor(commandRunning('container checkpoint --print-stats'), 'podman checkpoint', {everyMs: 5})
       // The freeze comes within ~0.2 s; dumping the 256 MiB tmpfs takes a second more.
       await setTimeout(400)
-      process.kill(-child.pid!, 'SIGINT')
+      ctrlC(child)
       const result = await child
       assert.equal(result.exitCode, 130, String(result.stderr))
       const record = migration(result)
@@ -144,9 +137,9 @@ describe('migrate between two real Podman hosts on this machine (scripts/second-
 
     it('during the restore on B: it completes, the migration is finished on B, exit 130', async () => {
       const name = await startContainer(statefulWorkload(MIB), {runArgs: ['--shm-size', `${MIB + 64}m`]})
-      const child = startCli(['migrate', name, '--to', urlB, '--json'])
-      await waitFor(running('container restore --print-stats'), 'podman restore', {everyMs: 5})
-      process.kill(-child.pid!, 'SIGINT')
+      const child = startCliGroup(['migrate', name, '--to', urlB, '--json'])
+      await waitFor(commandRunning('container restore --print-stats'), 'podman restore', {everyMs: 5})
+      ctrlC(child)
       const result = await child
       assert.equal(result.exitCode, 130, String(result.stderr))
       const record = migration(result)
