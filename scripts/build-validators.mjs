@@ -31,7 +31,7 @@ addFormats.default(ajv)
 // The documents podman-stats reads back from files anyone may hand it: checked first by validators
 // that stop at the first error, because with allErrors an array of a million wrong items makes
 // a million error objects (gigabytes) before anything can look at them.
-const READ_BACK = new Set(['bench-line', 'record'])
+const READ_BACK = new Set(['bench-line', 'migration', 'record'])
 const firstErrorAjv = new Ajv2020({...options, allErrors: false})
 addFormats.default(firstErrorAjv)
 const firstErrorExports = {}

@@ -1,3 +1,5 @@
+import type {MigrationDocument} from '../../generated/types/migration.js'
+
 import {CRIU_FIELDS} from '../criu/fields.js'
 import {OperationRecord, Phases} from './record.js'
 
@@ -6,10 +8,20 @@ export type MetricUnit = 'bytes' | 'count' | 'pages' | 'us'
 /** A number summarized over many cycles: where it comes from and in what unit. */
 export interface Metric {
   /** Who measured it. */
-  group: 'cgroup' | 'CRIU' | 'cycle' | 'OCI runtime' | 'Podman' | 'podman-stats'
+  group: 'cgroup' | 'CRIU' | 'cycle' | 'migration' | 'OCI runtime' | 'Podman' | 'podman-stats'
   name: string
   unit: MetricUnit
 }
+
+/** A migration's own phases (schemas/migration.schema.json), as metrics. */
+export const MIGRATION_PHASES: Array<[keyof MigrationDocument['phases'], string]> = [
+  ['checkpointUs', 'migration_checkpoint_us'],
+  ['transferUs', 'migration_transfer_us'],
+  ['restoreUs', 'migration_restore_us'],
+  ['readyUs', 'migration_ready_us'],
+  ['cleanupUs', 'migration_cleanup_us'],
+  ['totalUs', 'migration_total_us'],
+]
 
 const PHASE_METRICS: Array<[keyof Phases, string]> = [
   ['resolveUs', 'resolve_us'],
@@ -25,6 +37,9 @@ const PHASE_METRICS: Array<[keyof Phases, string]> = [
  * own names; the tool's phases are prefixed with the operation they belong to.
  */
 export const METRICS: readonly Metric[] = [
+  {group: 'migration', name: 'downtime_to_running_us', unit: 'us'},
+  {group: 'migration', name: 'downtime_to_ready_us', unit: 'us'},
+  ...MIGRATION_PHASES.map(([, name]) => ({group: 'migration' as const, name, unit: 'us' as const})),
   {group: 'cycle', name: 'cycle_us', unit: 'us'},
   {group: 'Podman', name: 'podman_checkpoint_duration', unit: 'us'},
   {group: 'OCI runtime', name: 'runtime_checkpoint_duration', unit: 'us'},
@@ -70,5 +85,22 @@ export function metricsOfRecord(record: OperationRecord): Record<string, number>
   const {frozen} = record.cgroup
   if (frozen?.caught) put('memory_at_freeze_bytes', frozen.snapshot.memory.usageBytes)
   put('memory_after_restore_bytes', record.cgroup.after?.memory.usageBytes)
+  return values
+}
+
+/** A migration's metrics: its downtime and phases, its archive, and both operations' own. */
+export function metricsOfMigration(migration: MigrationDocument): Record<string, number> {
+  const values: Record<string, number> = {
+    ...(migration.checkpoint ? metricsOfRecord(migration.checkpoint) : {}),
+    ...(migration.restore ? metricsOfRecord(migration.restore) : {}),
+  }
+  const put = (name: string, value: number | undefined) => {
+    if (value !== undefined) values[name] = value
+  }
+
+  put('downtime_to_running_us', migration.downtime?.toRunningUs)
+  put('downtime_to_ready_us', migration.downtime?.toReadyUs)
+  for (const [phase, name] of MIGRATION_PHASES) put(name, migration.phases[phase])
+  put('archive_bytes', migration.archive.bytes)
   return values
 }

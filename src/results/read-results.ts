@@ -1,11 +1,13 @@
 import {createReadStream} from 'node:fs'
 import {stat} from 'node:fs/promises'
 
+import type {MigrationDocument} from '../../generated/types/migration.js'
+
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
 import {BenchLine} from '../record/bench-line.js'
 import {OperationRecord} from '../record/record.js'
-import {isValid, schemas, validate} from '../schemas.js'
+import {DocumentSchema, isValid, schemas, validate} from '../schemas.js'
 import {systemErrorText} from '../system-errors.js'
 import {DOCUMENT_LIMITS, DocumentLimits, DocumentSplitter, ResultsDocument} from './split-documents.js'
 
@@ -14,9 +16,10 @@ export interface ResultsProblem {
   message: string
 }
 
-/** What one results file held: bench cycles, plain records, and the lines that could not be used. */
+/** What one results file held: bench cycles, migrations, plain records, and the lines that could not be used. */
 export interface Results {
   benchLines: BenchLine[]
+  migrations: MigrationDocument[]
   /** Problems past the first MAX_PROBLEMS, counted only. */
   moreProblems: number
   path: string
@@ -53,9 +56,9 @@ export async function readResults(path: string, limits: DocumentLimits = DOCUMEN
     })
   }
 
-  const results: Results = {benchLines: [], moreProblems: 0, path, problems: [], records: []}
+  const results: Results = {benchLines: [], migrations: [], moreProblems: 0, path, problems: [], records: []}
   await readDocuments(path, limits, (document) => accept(results, document))
-  if (results.benchLines.length === 0 && results.records.length === 0) {
+  if (results.benchLines.length === 0 && results.records.length === 0 && results.migrations.length === 0) {
     const first = results.problems[0]
     throw new PodmanStatsError(
       'BAD_RESULTS',
@@ -113,14 +116,32 @@ function accept(results: Results, document: ResultsDocument): void {
   }
 
   for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
-    const isBench = (item as {kind?: string})?.kind === 'bench-cycle'
-    const schema = isBench ? schemas.benchLine : schemas.record
-    if (!isValid(schema, item)) {
-      const what = isBench ? 'bench cycle' : 'record'
-      problem(results, line, () => `not a valid ${what}: ${validate(schema, item).errors.slice(0, 3).join('; ')}`)
-    } else if (isBench) results.benchLines.push(item as BenchLine)
-    else results.records.push(item as OperationRecord)
+    // Own keys only: a hostile "kind": "toString" must not reach Object's prototype.
+    const named = String((item as {kind?: unknown})?.kind)
+    const kind = Object.hasOwn(KINDS, named) ? KINDS[named] : KINDS.record
+    if (isValid(kind.schema, item)) kind.keep(results, item)
+    else
+      problem(
+        results,
+        line,
+        () => `not a valid ${kind.what}: ${validate(kind.schema, item).errors.slice(0, 3).join('; ')}`,
+      )
   }
+}
+
+/** The documents a results file may hold, told apart by their `kind` (records have none). */
+const KINDS: Record<string, {keep: (results: Results, item: unknown) => void; schema: DocumentSchema; what: string}> = {
+  'bench-cycle': {
+    keep: (r, item) => r.benchLines.push(item as BenchLine),
+    schema: schemas.benchLine,
+    what: 'bench cycle',
+  },
+  migration: {
+    keep: (r, item) => r.migrations.push(item as MigrationDocument),
+    schema: schemas.migration,
+    what: 'migration',
+  },
+  record: {keep: (r, item) => r.records.push(item as OperationRecord), schema: schemas.record, what: 'record'},
 }
 
 /** Keeps a problem, or past MAX_PROBLEMS counts it without the cost of its message. */

@@ -1,5 +1,7 @@
+import type {MigrationDocument} from '../../generated/types/migration.js'
+
 import {BenchLine} from '../record/bench-line.js'
-import {metricsOfRecord} from '../record/metrics.js'
+import {metricsOfMigration, metricsOfRecord} from '../record/metrics.js'
 import {OperationRecord} from '../record/record.js'
 import {Results} from './read-results.js'
 import {Sample} from './summary.js'
@@ -27,12 +29,17 @@ export function samplesOf(results: Results, label = ''): Sample[] {
       const sample = sampleOfLine(l)
       return {...sample, configuration: prefix + sample.configuration}
     })
+  const fromMigrations = results.migrations.map((m) => ({
+    configuration: prefix + migrationConfiguration(m),
+    ok: m.outcome === 'ok',
+    values: metricsOfMigration(m),
+  }))
   const fromRecords = results.records.map((r) => ({
     configuration: prefix + recordConfiguration(r),
     ok: r.outcome === 'ok',
     values: metricsOfRecord(r),
   }))
-  return [...fromBench, ...fromRecords]
+  return [...fromBench, ...fromMigrations, ...fromRecords]
 }
 
 /** Options that name a path or a container differ every time: only whether they were set counts. */
@@ -44,4 +51,12 @@ export function recordConfiguration(record: OperationRecord): string {
     v === true || NAMING_OPTIONS.has(k) ? k : `${k}=${String(v)}`,
   )
   return [record.operation, ...words].join(' ')
+}
+
+/** "migrate compress=zstd ready": the options that shape a migration; where it went is not one. */
+export function migrationConfiguration(migration: MigrationDocument): string {
+  const words = Object.entries(migration.options).map(([k, v]) =>
+    v === true || k === 'ready' ? k : `${k}=${String(v)}`,
+  )
+  return ['migrate', ...words].join(' ')
 }
