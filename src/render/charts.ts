@@ -67,6 +67,9 @@ const SEGMENT_LABELS = SEGMENTS.map((s) => `${s.operation}: ${s.part}`)
 
 /** The fields the distribution view and the HTML summary show, in this order. */
 export const MAIN_FIELDS: readonly string[] = [
+  // A migration's own (migrate --output): what its experiments report first.
+  'downtime_to_running_us',
+  'downtime_to_ready_us',
   'cycle_us',
   'podman_checkpoint_duration',
   'podman_restore_duration',

@@ -160,6 +160,20 @@ describe('charts', () => {
       ])
     })
 
+    it("leads a migration's with its downtime (real migrate --output)", async () => {
+      const samples = samplesOf(await readResults(fixturePath('migrations/migrations-4.3.1.jsonl')))
+      assert.deepEqual(chartFields(samples), [
+        'downtime_to_running_us',
+        'downtime_to_ready_us',
+        'podman_checkpoint_duration',
+        'podman_restore_duration',
+        'frozen_time',
+        'restore_time',
+        'pages_written',
+        'memory_at_freeze_bytes',
+      ])
+    })
+
     it('falls back to the memory before the checkpoint when no freeze was caught', () => {
       const samples: Sample[] = [
         {configuration: 'a', ok: true, values: {frozen_time: 5, memory_before_bytes: 1024}},
