@@ -6,8 +6,8 @@ import {BaseCommand} from '../cli/base-command.js'
 import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
 import {PodmanStatsError} from '../errors.js'
 import {migrateContainer, MigrationRecord} from '../migration/migrate.js'
-import {parseTcpTarget, ReadyCheck} from '../migration/readiness.js'
-import {connectionOf, describeConnection, PodmanConnection} from '../podman/connection.js'
+import {readyCheckOf} from '../migration/readiness.js'
+import {connectionNamed, connectionOf, describeConnection} from '../podman/connection.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {renderMigration} from '../render/migration-table.js'
@@ -57,8 +57,8 @@ Checkpoints the container with --export on the source (--from, by default the Po
 
   async run(): Promise<MigrationRecord> {
     const {args, flags} = await this.parse(Migrate)
-    const from = flags.from ? connectionTo(flags.from) : connectionOf({})
-    const to = connectionTo(flags.to)
+    const from = flags.from ? connectionNamed(flags.from) : connectionOf({})
+    const to = connectionNamed(flags.to)
     if (describeConnection(from) === describeConnection(to)) {
       throw new PodmanStatsError('USAGE', `--to names the source itself (${describeConnection(to)})`, {
         suggestions: ['Name another Podman service with --to, e.g. the URL scripts/second-host.sh up prints.'],
@@ -91,20 +91,4 @@ Checkpoints the container with --export on the source (--from, by default the Po
     if (error) this.reportFailures([error])
     return record
   }
-}
-
-/** A URL has a scheme; anything else is the name of a connection (podman system connection). */
-function connectionTo(value: string): PodmanConnection {
-  return value.includes('://') ? connectionOf({url: value}, {}) : connectionOf({connection: value}, {})
-}
-
-function readyCheckOf(command?: string, tcp?: string): ReadyCheck | undefined {
-  if (command) return {command, kind: 'cmd'}
-  if (!tcp) return undefined
-  const target = parseTcpTarget(tcp)
-  if (!target)
-    throw new PodmanStatsError('USAGE', `--ready-tcp ${tcp} is not host:port`, {
-      suggestions: ['e.g. --ready-tcp 10.88.0.5:8080'],
-    })
-  return {...target, kind: 'tcp'}
 }

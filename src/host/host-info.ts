@@ -1,6 +1,5 @@
-import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 
 import type {RecordDocument} from '../../generated/types/record.js'
 
@@ -10,6 +9,7 @@ import {runProcess} from '../process/run.js'
 import {which} from '../process/which.js'
 import {pageSize} from './page-size.js'
 import {remoteHostInfo} from './remote-host.js'
+import {readRunCache, writeRunCache} from './run-cache.js'
 
 /** The host an operation ran on, as the record states it (schemas/record.schema.json). */
 export type HostInfo = RecordDocument['host']
@@ -20,8 +20,6 @@ export type HostInfo = RecordDocument['host']
  */
 export const UNKNOWN_RUNTIME = 'unknown'
 
-const CACHE_DIR = process.env.PODMAN_STATS_RUN_DIR ?? '/run/podman-stats'
-
 /**
  * Versions cost three process starts (~35 ms), on every operation. They change only when a binary
  * or the kernel does, so they are cached in /run (cleared at boot) under a key of the binaries'
@@ -29,7 +27,7 @@ const CACHE_DIR = process.env.PODMAN_STATS_RUN_DIR ?? '/run/podman-stats'
  */
 export async function hostInfo(runtimeName: string): Promise<HostInfo> {
   const connection = podmanConnection()
-  if (connection.remote) return remoteHostInfo(runtimeName, connection, CACHE_DIR)
+  if (connection.remote) return remoteHostInfo(runtimeName, connection)
   const [podmanPath, criuPath, runtimePath, layout, size] = await Promise.all([
     which('podman'),
     which('criu'),
@@ -38,18 +36,11 @@ export async function hostInfo(runtimeName: string): Promise<HostInfo> {
     pageSize(),
   ])
   const key = [os.release(), await stamp(podmanPath), await stamp(criuPath), await stamp(runtimePath)].join('|')
-  const cacheFile = path.join(CACHE_DIR, `host-${runtimeName.replaceAll(/\W/g, '_')}.json`)
-  const cached = await readFile(cacheFile, 'utf8')
-    .then((text) => JSON.parse(text) as {key: string; versions: Versions})
-    .catch(() => {})
-  let versions = cached?.key === key ? cached.versions : undefined
+  const cacheName = `host-${runtimeName.replaceAll(/\W/g, '_')}.json`
+  let versions = await readRunCache<Versions>(cacheName, key)
   if (!versions) {
     versions = await readVersions(runtimeName)
-    await mkdir(CACHE_DIR, {recursive: true})
-      .then(() => writeFile(cacheFile, JSON.stringify({key, versions})))
-      .catch(() => {
-        // A cache that cannot be written only costs time.
-      })
+    await writeRunCache(cacheName, key, versions)
   }
 
   return {

@@ -1,7 +1,6 @@
 import {createHash} from 'node:crypto'
-import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
 
 import type {HostInfo} from './host-info.js'
 
@@ -9,6 +8,7 @@ import {detectCgroupLayout} from '../cgroup/mode.js'
 import {describeConnection, PodmanConnection} from '../podman/connection.js'
 import {runPodman} from '../podman/exec.js'
 import {pageSize} from './page-size.js'
+import {readRunCache, writeRunCache} from './run-cache.js'
 
 /** What the service's `podman info` says of its host, as far as a record needs it. */
 interface ServiceFacts {
@@ -30,16 +30,8 @@ interface PodmanInfoDocument {
  * see, the socket's modification time: a restarted (upgraded) service makes a new socket. The
  * cgroup layout and the page size are read here, where the snapshots are read.
  */
-export async function remoteHostInfo(
-  runtimeName: string,
-  connection: PodmanConnection,
-  cacheDir: string,
-): Promise<HostInfo> {
-  const [layout, size, service] = await Promise.all([
-    detectCgroupLayout(),
-    pageSize(),
-    serviceFacts(connection, cacheDir),
-  ])
+export async function remoteHostInfo(runtimeName: string, connection: PodmanConnection): Promise<HostInfo> {
+  const [layout, size, service] = await Promise.all([detectCgroupLayout(), pageSize(), serviceFacts(connection)])
   return {
     cgroup: layout.mode === 'unknown' ? (service.cgroup ?? 'unknown') : layout.mode,
     kernel: service.kernel ?? os.release(),
@@ -50,33 +42,19 @@ export async function remoteHostInfo(
   }
 }
 
-async function serviceFacts(connection: PodmanConnection, cacheDir: string): Promise<ServiceFacts> {
+async function serviceFacts(connection: PodmanConnection): Promise<ServiceFacts> {
   // Without a socket to stamp (ssh, tcp) nothing tells an upgraded service apart: not cached.
   const stamp = await socketStamp(connection.target)
   const key = stamp && `${connection.source}|${connection.target}|${stamp}`
   // One file per service: a migration between two services must not evict one with the other.
-  const cacheFile = path.join(
-    cacheDir,
-    `remote-host-${createHash('sha256')
-      .update(`${connection.source}|${connection.target}`)
-      .digest('hex')
-      .slice(0, 16)}.json`,
-  )
-  const cached = key
-    ? await readFile(cacheFile, 'utf8')
-        .then((text) => JSON.parse(text) as {facts: ServiceFacts; key: string})
-        .catch(() => {})
-    : undefined
-  if (cached && cached.key === key) return cached.facts
+  const service = createHash('sha256').update(`${connection.source}|${connection.target}`).digest('hex')
+  const cacheName = `remote-host-${service.slice(0, 16)}.json`
+  const cached = key ? await readRunCache<ServiceFacts>(cacheName, key) : undefined
+  if (cached) return cached
   const result = await runPodman(['info', '--format', 'json'], {timeoutMs: 30_000})
   const facts = result.exitCode === 0 ? factsOf(result.stdout) : undefined
   if (!facts) return {}
-  if (!key) return facts
-  await mkdir(cacheDir, {recursive: true})
-    .then(() => writeFile(cacheFile, JSON.stringify({facts, key})))
-    .catch(() => {
-      // A cache that cannot be written only costs time.
-    })
+  if (key) await writeRunCache(cacheName, key, facts)
   return facts
 }
 

@@ -2,6 +2,7 @@
 // connection, tried until it answers. Polling is fine here: CRIU has finished, nothing is disturbed.
 import {connect} from 'node:net'
 
+import {PodmanStatsError} from '../errors.js'
 import {runPodman} from '../podman/exec.js'
 import {monotonicNs} from '../time.js'
 
@@ -24,6 +25,20 @@ export function parseTcpTarget(text: string): undefined | {host: string; port: n
   const port = Number(match?.[3])
   if (!match || port < 1 || port > 65_535) return undefined
   return {host: match[1] ?? match[2], port}
+}
+
+/** The check the flags ask for, if any; a --ready-tcp that is not host:port is a usage error. */
+export function readyCheckOf(command?: string, tcp?: string): ReadyCheck | undefined {
+  if (command) return {command, kind: 'cmd'}
+  if (!tcp) return undefined
+  const target = parseTcpTarget(tcp)
+  if (!target) {
+    throw new PodmanStatsError('USAGE', `--ready-tcp ${tcp} is not host:port`, {
+      suggestions: ['e.g. --ready-tcp 10.88.0.5:8080'],
+    })
+  }
+
+  return {...target, kind: 'tcp'}
 }
 
 /** Tries `check` until it answers, the time is up or `signal` aborts. */

@@ -50,6 +50,11 @@ export function connectionOf(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pr
   return LOCAL
 }
 
+/** A service given as one value (migrate's --from, --to): a URL has a scheme, anything else is a connection's name. */
+export function connectionNamed(value: string): PodmanConnection {
+  return value.includes('://') ? connectionOf({url: value}, {}) : connectionOf({connection: value}, {})
+}
+
 let current: PodmanConnection | undefined
 
 /** Set once by a command from its flags; every podman call of the process uses it. */
