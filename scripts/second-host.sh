@@ -162,8 +162,9 @@ start_service() {
 	# setsid: a session of its own, so the service outlives this script and its terminal (PID 1
 	# here is not systemd, so there is no transient unit to ask for). From / so that it holds no
 	# working directory busy. The subshell execs setsid, which execs nsenter, which execs podman:
-	# $! is podman's pid.
-	(cd / && exec setsid nsenter --net="/run/netns/${NETNS}" \
+	# $! is podman's pid. Every descriptor past stderr is closed first: a daemon that inherits its
+	# caller's (a CI log pipe, a flock lock) would hold them open for as long as it runs.
+	(cd / && close_inherited_fds && exec setsid nsenter --net="/run/netns/${NETNS}" \
 		podman "${B_FLAGS[@]}" --network-backend "$1" system service --time=0 "$URL" >"$LOG" 2>&1 </dev/null) &
 	pid=$!
 	echo "$pid" >"$PIDFILE"
@@ -226,6 +227,16 @@ remove_containers() {
 		podman_b rm --all --force --time 0 >/dev/null
 	fi
 	[ -z "${out// /}" ] || say "removed B's containers: ${out}"
+}
+
+# Closes this shell's descriptors above 2 (bash keeps none of its own open past them).
+close_inherited_fds() {
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] && eval "exec ${fd}>&-"
+	done
+	return 0
 }
 
 stop_service() {

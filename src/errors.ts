@@ -23,6 +23,8 @@ export const EXIT_CODES = {
   PODMAN_NOT_FOUND: 3,
   SCHEMA_VIOLATION: 9,
   STALLED: 14,
+  // migrate --switch-cmd failed: the container runs on the target, its traffic may not reach it.
+  SWITCH_FAILED: 18,
   TIMEOUT: 10,
   UNEXPECTED: 1,
   // The status oclif itself gives bad flags and arguments.

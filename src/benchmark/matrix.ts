@@ -1,5 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
 import {Configuration} from '../record/bench-line.js'
+import {migrationConfiguration} from '../results/samples.js'
 
 /** What Podman's --compress accepts. */
 const COMPRESSIONS = ['none', 'gzip', 'zstd']
@@ -35,6 +36,38 @@ export function configurationsOfFlags(flags: MatrixFlags): Configuration[] {
     keep: list('keep'),
     leaveRunning: list('leave-running'),
     tcpEstablished: list('tcp-established'),
+  })
+}
+
+/**
+ * The configurations of a migration bench (bench --to): compressions and --tcp-established; a
+ * migration always exports and removes the source, so --export, --keep and --leave-running do not
+ * apply. Ids are the words a `migrate` record's options give ("migrate compress=zstd ready").
+ */
+export function migrationConfigurationsOfFlags(
+  flags: MatrixFlags,
+  set: {ready?: string; switch?: string} = {},
+): Configuration[] {
+  for (const name of ['export', 'keep', 'leave-running'] as const) {
+    if (flags[name] !== undefined) {
+      throw new PodmanStatsError('USAGE', `--${name} does not apply to a migration bench (--to)`, {
+        suggestions: [
+          'A migration always goes through an exported archive and removes the source; vary --compress and --tcp-established.',
+        ],
+      })
+    }
+  }
+
+  const tcp =
+    flags['tcp-established'] === undefined ? undefined : parseSwitchList(flags['tcp-established'], 'tcp-established')
+  const compress = flags.compress?.split(',').map((c) => c.trim())
+  return expandMatrix({compress, export: [true], tcpEstablished: tcp}).map((configuration) => {
+    const {compress, 'tcp-established': tcpEstablished} = configuration.options
+    const options = {compress, ready: set.ready, switch: set.switch, 'tcp-established': tcpEstablished || undefined}
+    const given = Object.fromEntries(
+      Object.entries(options).filter((option): option is [string, string | true] => option[1] !== undefined),
+    )
+    return {...configuration, id: migrationConfiguration({options: given})}
   })
 }
 

@@ -4,15 +4,16 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
-import {pathExists} from '../file-kind.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
 import {BenchLine, Configuration, lineOptions} from '../record/bench-line.js'
 import {withoutUndefined} from '../record/build-record.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {readResults} from '../results/read-results.js'
-import {sampleOfLine} from '../results/samples.js'
+import {benchSamplesOf, migrationSampleConfiguration} from '../results/samples.js'
 import {summarize, Summary} from '../results/summary.js'
 import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
+import {MigrationTargets, returnToSource, runMigrationStep} from './migration-cycle.js'
+import {completedCycles, planSteps, Step} from './steps.js'
 
 export interface BenchPlan {
   /** The first configuration's medians are the others' reference. */
@@ -20,6 +21,8 @@ export interface BenchPlan {
   container: string
   failFast: boolean
   iterations: number
+  /** bench --to: each cycle migrates the container to the target and back (migration-cycle.ts). */
+  migration?: MigrationTargets
   /** JSON Lines file every finished cycle is appended to. */
   output: string
   /** Continue `output`: run only the cycles it does not hold yet. */
@@ -32,7 +35,8 @@ export interface BenchPlan {
 export interface BenchProgress {
   configuration: string
   done: number
-  line?: BenchLine
+  /** Set once the cycle has ended (and is on disk). */
+  ended?: boolean
   total: number
 }
 
@@ -48,18 +52,14 @@ export interface BenchResult {
   /** Measured cycles this run finished (warm-ups and earlier runs' lines apart). */
   cycles: number
   failed: number
+  /** What the run did besides measuring, that a user should know (e.g. a container brought back). */
+  notices: string[]
   output: string
   runId: string
   /** Why the run ended before its plan did, if it did. */
   stopped?: PodmanStatsError
   /** Over every measured cycle in the file, earlier runs' included. */
   summary: Summary
-}
-
-interface Step {
-  configuration: Configuration
-  iteration: number
-  warmup: boolean
 }
 
 /**
@@ -72,41 +72,95 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   const done = plan.resume ? await completedCycles(plan.output) : new Map<string, number>()
   await checkAppendable(plan.output)
   const steps = planSteps(plan, done)
-  const total = steps.length
-  await ensureRunning(plan.container)
   const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-bench-'))
-  let known: ContainerInfo | undefined
-  let cycles = 0
-  let failed = 0
+  const run: StepsRun = {archiveDir, control, cycles: 0, failed: 0, notices: [], plan, runId}
   let stopped: PodmanStatsError | undefined
   try {
-    for (const [index, step] of steps.entries()) {
-      if (control.stopRequested()) {
-        stopped = stopRequestedError(index, total, plan.output)
-        break
-      }
-
-      control.onProgress?.({configuration: step.configuration.id, done: index, total})
-      // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design, each written before the next
-      const {line, outcome} = await runStep(step, {abandon: control.abandon, archiveDir, known, plan, runId})
-      if (!step.warmup) cycles++
-      control.onProgress?.({configuration: step.configuration.id, done: index + 1, line, total})
-      known = outcome.error ? undefined : outcome.known
-      if (!outcome.error) continue
-      if (!step.warmup) failed++
-      // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
-      if (await continuesAfterFailure(outcome.error, outcome.keptArchive, plan, control)) continue
-      stopped = outcome.error
-      break
-    }
+    await startFromRunning(run)
+    stopped = await runSteps(steps, run)
   } finally {
     // Empty unless a failed import left its archive, the only checkpoint, which must stay.
     await rmdir(archiveDir).catch(() => {})
   }
 
   const results = await readResults(plan.output)
-  const samples = results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l))
-  return {cycles, failed, output: plan.output, runId, stopped, summary: summarize(samples, plan.configurations[0]?.id)}
+  const samples = benchSamplesOf(results)
+  const first = plan.configurations[0]
+  const baseline = first && (plan.migration ? migrationSampleConfiguration('there', first.id) : first.id)
+  const {cycles, failed, notices} = run
+  return {cycles, failed, notices, output: plan.output, runId, stopped, summary: summarize(samples, baseline)}
+}
+
+/** A run in progress: its plan, where its archives go, and what it has counted so far. */
+interface StepsRun {
+  archiveDir: string
+  control: BenchControl
+  /** Measured cycles run (warm-ups apart). */
+  cycles: number
+  failed: number
+  notices: string[]
+  plan: BenchPlan
+  runId: string
+}
+
+/**
+ * The steps one at a time; returns why the run ended early, if it did. A migration cycle that
+ * failed is followed by bringing the container back to the source, a checkpoint cycle's by
+ * bringing it back to running.
+ */
+async function runSteps(steps: Step[], run: StepsRun): Promise<PodmanStatsError | undefined> {
+  const {control, plan} = run
+  let known: ContainerInfo | undefined
+  for (const [index, step] of steps.entries()) {
+    if (control.stopRequested()) return stopRequestedError(index, steps.length, plan.output)
+    const progress = {configuration: step.configuration.id, total: steps.length}
+    control.onProgress?.({...progress, done: index})
+    // eslint-disable-next-line no-await-in-loop -- cycles run one at a time by design, each written before the next
+    const outcome = await runAnyStep(step, {...run, known})
+    if (!step.warmup) run.cycles++
+    control.onProgress?.({...progress, done: index + 1, ended: true})
+    known = outcome.error ? undefined : outcome.known
+    if (!outcome.error) continue
+    if (!step.warmup) run.failed++
+    // eslint-disable-next-line no-await-in-loop -- the next cycle needs the container back
+    if (await continuesAfterFailure(outcome.error, outcome.keptArchive, run)) continue
+    return outcome.error
+  }
+
+  return undefined
+}
+
+/** One cycle of either kind; what the next needs to know of it. */
+async function runAnyStep(
+  step: Step,
+  run: StepsRun & {known?: ContainerInfo},
+): Promise<Pick<CycleOutcome, 'error' | 'keptArchive' | 'known'>> {
+  const {plan} = run
+  if (!plan.migration) return (await runStep(step, {...run, abandon: run.control.abandon})).outcome
+  return runMigrationStep(step, {
+    abandon: run.control.abandon,
+    archiveDir: run.archiveDir,
+    container: plan.container,
+    output: plan.output,
+    runId: run.runId,
+    stallMs: plan.stallMs,
+    targets: plan.migration,
+    timeoutMs: plan.timeoutMs,
+  }).catch((error: unknown) => ({error: toPodmanStatsError(error) as PodmanStatsError}))
+}
+
+/**
+ * The container must be running before the first cycle (which resolves it for the others); a
+ * migration bench finds it on the source, or brings it back there from where an earlier run left it.
+ */
+async function startFromRunning(run: StepsRun): Promise<void> {
+  const {plan} = run
+  if (!plan.migration) return ensureRunning(plan.container)
+  const how = await returnToSource(plan.container, {archiveDir: run.archiveDir, targets: plan.migration})
+  if (how !== 'running')
+    run.notices.push(
+      `the container was not running on the source (${how === 'migrated-back' ? 'it ran on the target: migrated back' : 'restored from its checkpoint'}, unmeasured) before the first cycle`,
+    )
 }
 
 /** Why a run asked to stop (a first Ctrl-C) ended where it did, and how to go on. */
@@ -156,16 +210,24 @@ async function runStep(
 async function continuesAfterFailure(
   error: PodmanStatsError,
   keptArchive: string | undefined,
-  plan: BenchPlan,
-  control: BenchControl,
+  run: StepsRun,
 ): Promise<boolean> {
+  const {control, plan} = run
+  const recover = () =>
+    plan.migration
+      ? returnToSource(
+          plan.container,
+          {abandon: control.abandon, archiveDir: run.archiveDir, targets: plan.migration},
+          keptArchive,
+        )
+      : recoverContainer(plan.container, keptArchive)
   const leaving = error.code === 'INTERRUPTED' || plan.failFast
   if (!leaving) {
-    await recoverContainer(plan.container, keptArchive)
+    await recover()
     return true
   }
 
-  if (!control.abandon?.aborted) await recoverContainer(plan.container, keptArchive).catch(() => {})
+  if (!control.abandon?.aborted) await recover().catch(() => {})
   return false
 }
 
@@ -192,40 +254,6 @@ function lineOf(
     startedAt: run.startedAt,
     warmup: step.warmup,
   }
-}
-
-/** Warm-ups first, then iteration by iteration each configuration in turn, minus what is done. */
-export function planSteps(
-  plan: Pick<BenchPlan, 'configurations' | 'iterations' | 'warmup'>,
-  done: Map<string, number>,
-): Step[] {
-  const steps: Step[] = []
-  for (let w = 1; w <= plan.warmup; w++)
-    for (const configuration of plan.configurations) steps.push({configuration, iteration: w, warmup: true})
-  for (let i = 1; i <= plan.iterations; i++) {
-    for (const configuration of plan.configurations) {
-      if (i > (done.get(configuration.id) ?? 0)) steps.push({configuration, iteration: i, warmup: false})
-    }
-  }
-
-  return steps
-}
-
-/** Measured cycles per configuration already in a file, failed ones included (they were run). */
-async function completedCycles(output: string): Promise<Map<string, number>> {
-  if (!(await pathExists(output))) {
-    throw new PodmanStatsError('BAD_RESULTS', `--resume: ${output} does not exist`, {
-      suggestions: ['Resume the file an earlier bench wrote (--output).'],
-    })
-  }
-
-  const done = new Map<string, number>()
-  for (const line of (await readResults(output)).benchLines) {
-    if (!line.warmup && line.outcome !== 'interrupted')
-      done.set(line.configuration.id, Math.max(done.get(line.configuration.id) ?? 0, line.iteration))
-  }
-
-  return done
 }
 
 /** The container must be running before the first cycle (which resolves it for the others). */

@@ -75,6 +75,40 @@ export const connectionFlags = {
   }),
 }
 
+/** Where a migration goes (migrate, bench --to) and how it knows the container serves again. */
+export const migrationFlags = {
+  from: Flags.string({
+    description: 'the source: a Podman URL (unix://, ssh://, tcp://) or a connection name [default: as podman]',
+    helpGroup: 'MIGRATION',
+  }),
+  'ready-cmd': Flags.string({
+    description: 'a command run in the container on the target until it exits 0',
+    exclusive: ['ready-tcp'],
+    helpGroup: 'MIGRATION',
+  }),
+  'ready-tcp': Flags.string({
+    description: 'host:port that must accept a TCP connection',
+    exclusive: ['ready-cmd'],
+    helpGroup: 'MIGRATION',
+  }),
+  'ready-timeout': Flags.integer({
+    default: 30,
+    description: 'seconds the readiness check may take',
+    helpGroup: 'MIGRATION',
+    max: MAX_TIMER_SECONDS,
+    min: 1,
+  }),
+  'switch-cmd': Flags.string({
+    description:
+      'a shell command run on this host once the container runs on the target, before readiness: sends its traffic there (a route, an address); told PODMAN_STATS_CONTAINER_ID, _NAME, PODMAN_STATS_FROM and _TO',
+    helpGroup: 'MIGRATION',
+  }),
+  to: Flags.string({
+    description: 'the target: a Podman URL (unix://, ssh://, tcp://) or a connection name',
+    helpGroup: 'MIGRATION',
+  }),
+}
+
 /** How a checkpoint watches for the freeze; src/cgroup/freeze-watcher.ts says why tasks is the default. */
 export const freezeWatchFlag = Flags.option({
   default: 'tasks',

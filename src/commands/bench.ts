@@ -1,23 +1,32 @@
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
-import {configurationsOfFlags} from '../benchmark/matrix.js'
-import {BenchResult, runBench} from '../benchmark/run-bench.js'
+import {configurationsOfFlags, migrationConfigurationsOfFlags} from '../benchmark/matrix.js'
+import {BenchPlan, BenchResult, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
+import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags} from '../cli/flags.js'
+import {PodmanStatsError} from '../errors.js'
+import {describeCheck} from '../migration/ledger.js'
+import {migrationEnds} from '../migration/migrate.js'
+import {readyCheckOf} from '../migration/readiness.js'
+import {connectionOf} from '../podman/connection.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
+import {forTerminal} from '../render/terminal-text.js'
 
 export default class Bench extends BaseCommand {
   static args = {container: Args.string({description: 'a running container', required: true})}
   static description = `Checkpoint and restore a container many times, over a matrix of Podman's flags, and summarize.
 
-Each cycle is a checkpoint and a restore (through an exported archive restored with --import when exporting), recorded with both full records and appended to --output as JSON Lines the moment it ends. Configurations are interleaved (A B C A B C …) so that drift in the machine favours none. Ctrl-C (or SIGTERM, SIGHUP) stops after the current cycle, which completes with the container running; a second one stops waiting for podman, which finishes by itself. A failed --import keeps its archive and names it. --resume continues a file. At the end: per configuration and field n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation, and against the first configuration the ratio of medians, the Hodges-Lehmann shift and a Mann-Whitney test's p and verdict (docs/statistics.md).`
+Each cycle is a checkpoint and a restore (through an exported archive restored with --import when exporting), recorded with both full records and appended to --output as JSON Lines the moment it ends. Configurations are interleaved (A B C A B C …) so that drift in the machine favours none. Ctrl-C (or SIGTERM, SIGHUP) stops after the current cycle, which completes with the container running; a second one stops waiting for podman, which finishes by itself. A failed --import keeps its archive and names it. --resume continues a file.
+
+With --to, each cycle migrates the container to another Podman service and back (two 'migrate's, each a line with its full record), over --compress and --tcp-established; the summary keeps the two directions apart (A→B, B→A) and leads with the downtime. A cycle that has started ends with the container back on the source; a run that finds it on the target first migrates it back, unmeasured. At the end: per configuration and field n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation, and against the first configuration the ratio of medians, the Hodges-Lehmann shift and a Mann-Whitney test's p and verdict (docs/statistics.md).`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,gzip,zstd --output web.jsonl',
     '<%= config.bin %> <%= command.id %> web --iterations 10 --export off,on --warmup 2',
     '<%= config.bin %> <%= command.id %> web --iterations 20 --compress none,zstd --output web.jsonl --resume',
+    '<%= config.bin %> <%= command.id %> web --to unix:///run/podman-stats/host-b/podman.sock --compress none,zstd -n 10 --output web-migrate.jsonl',
   ]
   static flags = {
     compress: Flags.string({
@@ -46,6 +55,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       description: 'continue --output: run only the cycles it does not hold',
     }),
     ...connectionFlags,
+    ...migrationFlags,
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
     timeout: Flags.integer({
@@ -65,7 +75,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
   async run(): Promise<BenchResult> {
     const {args, flags} = await this.parse(Bench)
     this.connect(flags)
-    const configurations = configurationsOfFlags(flags)
+    const {configurations, migration} = benchMatrix(flags)
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
     const bar =
@@ -87,6 +97,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             container: args.container,
             failFast: flags['fail-fast'],
             iterations: flags.iterations,
+            migration,
             output,
             resume: flags.resume,
             stallMs: flags['stall-timeout'] * 1000,
@@ -105,6 +116,8 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
         ),
       this.interruptNotices('stopping after the current cycle, which completes with the container running'),
     ).finally(() => bar?.stop())
+    // On stderr under --json too: stdout holds only the result, and this is news a user must see.
+    for (const notice of result.notices) process.stderr.write(forTerminal(`warning: ${notice}\n`))
     if (!this.jsonEnabled()) {
       this.log(renderSummaryTable(result.summary))
       this.log(
@@ -118,5 +131,42 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     }
 
     return result
+  }
+}
+
+/** The configurations the flags ask for and, with --to, where each cycle migrates the container. */
+function benchMatrix(
+  flags: Parameters<typeof configurationsOfFlags>[0] & {
+    connection?: string
+    from?: string
+    'ready-cmd'?: string
+    'ready-tcp'?: string
+    'ready-timeout': number
+    'switch-cmd'?: string
+    to?: string
+    url?: string
+  },
+): Pick<BenchPlan, 'configurations' | 'migration'> {
+  const ready = readyCheckOf(flags['ready-cmd'], flags['ready-tcp'])
+  if (!flags.to) {
+    const stray = ['from', 'ready-cmd', 'ready-tcp', 'switch-cmd'].find(
+      (name) => flags[name as keyof typeof flags] !== undefined,
+    )
+    if (stray) {
+      throw new PodmanStatsError('USAGE', `--${stray} needs --to: it belongs to a migration bench`, {
+        suggestions: ['Add --to <url|connection> to migrate the container in each cycle, or drop it.'],
+      })
+    }
+
+    return {configurations: configurationsOfFlags(flags)}
+  }
+
+  const {from, to} = migrationEnds(flags.from, flags.to, connectionOf(flags))
+  return {
+    configurations: migrationConfigurationsOfFlags(flags, {
+      ready: ready && describeCheck(ready),
+      switch: flags['switch-cmd'],
+    }),
+    migration: {from, ready, readyTimeoutMs: flags['ready-timeout'] * 1000, switchCommand: flags['switch-cmd'], to},
   }
 }

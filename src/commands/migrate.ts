@@ -3,11 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
-import {PodmanStatsError} from '../errors.js'
-import {migrateContainer, MigrationRecord} from '../migration/migrate.js'
+import {migrationFlags, runFlags} from '../cli/flags.js'
+import {migrateContainer, migrationEnds, MigrationRecord} from '../migration/migrate.js'
 import {readyCheckOf} from '../migration/readiness.js'
-import {connectionNamed, connectionOf, describeConnection} from '../podman/connection.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {renderMigration} from '../render/migration-table.js'
@@ -27,43 +25,22 @@ Checkpoints the container with --export on the source (--from, by default the Po
       description: 'where the checkpoint archive is written and read [default: a file in the temporary folder]',
     }),
     compress: Flags.string({
-      description: "the archive's compression (Podman's --compress)",
+      description:
+        "the archive's compression (Podman's --compress, default zstd); a remote source's Podman before 5.0 ignores it and writes none, which the record says",
       options: ['none', 'gzip', 'zstd'],
     }),
-    from: Flags.string({
-      description: 'the source: a Podman URL (unix://, ssh://, tcp://) or a connection name [default: as podman]',
-    }),
+    ...migrationFlags,
     'keep-archive': Flags.boolean({description: 'leave the archive on disk (it is always kept after a failure)'}),
     output: runFlags.output,
-    'ready-cmd': Flags.string({
-      description: 'a command run in the container on the target until it exits 0',
-      exclusive: ['ready-tcp'],
-    }),
-    'ready-tcp': Flags.string({description: 'host:port that must accept a TCP connection', exclusive: ['ready-cmd']}),
-    'ready-timeout': Flags.integer({
-      default: 30,
-      description: 'seconds the readiness check may take',
-      max: MAX_TIMER_SECONDS,
-      min: 1,
-    }),
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.boolean({description: "keep established TCP connections (Podman's --tcp-established)"}),
     timeout: runFlags.timeout,
-    to: Flags.string({
-      description: 'the target: a Podman URL (unix://, ssh://, tcp://) or a connection name',
-      required: true,
-    }),
+    to: Flags.string({description: migrationFlags.to.description, helpGroup: 'MIGRATION', required: true}),
   }
 
   async run(): Promise<MigrationRecord> {
     const {args, flags} = await this.parse(Migrate)
-    const from = flags.from ? connectionNamed(flags.from) : connectionOf({})
-    const to = connectionNamed(flags.to)
-    if (describeConnection(from) === describeConnection(to)) {
-      throw new PodmanStatsError('USAGE', `--to names the source itself (${describeConnection(to)})`, {
-        suggestions: ['Name another Podman service with --to, e.g. the URL scripts/second-host.sh up prints.'],
-      })
-    }
+    const {from, to} = migrationEnds(flags.from, flags.to)
 
     if (flags.output) await checkAppendable(flags.output)
     const archive =
@@ -81,6 +58,7 @@ Checkpoints the container with --export on the source (--from, by default the Po
           readyTimeoutMs: flags['ready-timeout'] * 1000,
           signal,
           stallMs: flags['stall-timeout'] * 1000,
+          switchCommand: flags['switch-cmd'],
           timeoutMs: flags.timeout * 1000,
           to,
         }),

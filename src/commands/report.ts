@@ -32,9 +32,15 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     '<%= config.bin %> <%= command.id %> web.jsonl --format csv > web.csv',
     '<%= config.bin %> <%= command.id %> web.jsonl --html web.html --svg web.svg',
     '<%= config.bin %> <%= command.id %> --compare before.jsonl after.jsonl',
+    '<%= config.bin %> <%= command.id %> --by-file 16MiB.jsonl 256MiB.jsonl 1024MiB.jsonl --html migrate.html',
   ]
   static flags = {
     baseline: Flags.string({description: 'the configuration others are compared with [default: the first]'}),
+    'by-file': Flags.boolean({
+      description:
+        "each file a condition of its own (e.g. one bench per memory size): configurations are prefixed with the file's name instead of pooled",
+      exclusive: ['compare'],
+    }),
     compare: Flags.boolean({
       description: 'two files side by side: each configuration they share, median against median, shift and test',
     }),
@@ -59,7 +65,12 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     // Before the work: no input written over, nothing replaced without --force, no link followed.
     const targets = [flags.svg, flags.html].filter((t): t is string => t !== undefined)
     await checkReportTargets(targets, {force: flags.force, inputs: argv.map(String)})
-    const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv.map(String)})
+    const report = await buildReport({
+      baseline: flags.baseline,
+      byFile: flags['by-file'],
+      compare: flags.compare,
+      files: argv.map(String),
+    })
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     process.stderr.write(forTerminal(renderProblems(report)))
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))

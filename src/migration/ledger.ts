@@ -1,18 +1,21 @@
 // What a migration did, step by step, and the record it ends in (schemas/migration.schema.json).
-import {stat, unlink} from 'node:fs/promises'
+import {open, stat, unlink} from 'node:fs/promises'
 
 import type {MigrateRequest, MigrationRecord, MigrationResult} from './migrate.js'
 
+import {Compression, SNIFF_BYTES, sniffCompression} from '../archive/compression.js'
 import {PodmanStatsError} from '../errors.js'
 import {OperationResult} from '../operation/request.js'
 import {OperationClock, withoutUndefined} from '../record/build-record.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {Readiness, ReadyCheck} from './readiness.js'
+import {SWITCH_TIMEOUT_MS, SwitchRun} from './switch.js'
 
 export class MigrationLedger {
   private archiveKept: boolean
   private bytes?: number
   private checkpoint?: {clock?: OperationClock; result: OperationResult}
+  private compression?: Compression
   private error?: PodmanStatsError
   private readonly phases: MigrationRecord['phases'] = {totalUs: 0}
   private readiness?: Readiness
@@ -20,6 +23,7 @@ export class MigrationLedger {
   private rollback?: 'failed' | 'ok'
   private readonly startedAt = new Date().toISOString()
   private readonly startNs = monotonicNs()
+  private switchEndNs?: bigint
   private transferStartNs?: bigint
   private readonly warnings: string[] = []
 
@@ -51,7 +55,7 @@ export class MigrationLedger {
     if (!this.archiveKept) await unlink(this.request.archive).catch(() => {})
     this.phases.totalUs = microsecondsBetween(this.startNs, monotonicNs())
     const record: MigrationRecord = withoutUndefined({
-      archive: {bytes: this.bytes, kept: this.archiveKept, path: this.request.archive},
+      archive: {bytes: this.bytes, compression: this.compression, kept: this.archiveKept, path: this.request.archive},
       checkpoint: this.checkpoint?.result.records[0],
       container: this.containerPart(),
       downtime: this.downtime(),
@@ -81,14 +85,24 @@ export class MigrationLedger {
     this.archiveKept = true
   }
 
-  /** The archive's size, once A's client has written it. */
+  /** The archive's size and compression, once A's client has written it. */
   async measureArchive(): Promise<void> {
     this.bytes = (await stat(this.request.archive).catch(() => {}))?.size
+    this.compression = await archiveCompression(this.request.archive)
+    // Podman's default is zstd. A remote client's --compress never reached the service before
+    // Podman 5.0 (containers/podman#21056): its archives are plain tar whatever was asked.
+    const asked = this.request.podmanFlags.compress ?? 'zstd'
+    if (this.compression && this.compression !== asked) {
+      this.warnings.push(
+        `the archive is ${this.compression === 'none' ? 'uncompressed' : this.compression}, not ${asked} as asked: a remote source's Podman before 5.0 ignores --compress (containers/podman#21056); its transfer and restore are those of this archive`,
+      )
+    }
   }
 
   ready(readiness: Readiness): void {
     this.readiness = readiness
-    const end = this.restore?.clock?.podmanEndNs
+    // Readiness is tried once the traffic is switched, if a command switches it.
+    const end = this.switchEndNs ?? this.restore?.clock?.podmanEndNs
     if (readiness.readyNs !== undefined && end !== undefined)
       this.phases.readyUs = microsecondsBetween(end, readiness.readyNs)
     if (readiness.readyNs === undefined) {
@@ -120,6 +134,25 @@ export class MigrationLedger {
     )
   }
 
+  /** The --switch-cmd ran; a failure or a timeout is the migration's error, the container runs on. */
+  switched(run: SwitchRun): void {
+    this.phases.switchUs = run.us
+    this.switchEndNs = run.endNs
+    if (run.exitCode === 0 && !run.timedOut) return
+    const how = run.timedOut ? `did not end within ${SWITCH_TIMEOUT_MS / 1000} s` : `exited with ${run.exitCode}`
+    this.fail(
+      new PodmanStatsError(
+        'SWITCH_FAILED',
+        `the container runs on the target, but --switch-cmd ${how}${run.stderr ? `: ${run.stderr}` : ''}`,
+        {
+          suggestions: [
+            'Send its traffic to the target by hand; then fix the command (it runs with sh -c on this host).',
+          ],
+        },
+      ),
+    )
+  }
+
   private containerPart(): MigrationRecord['container'] {
     const container = this.checkpoint?.result.records[0]?.container
     return {id: container?.id, input: this.request.container, name: container?.name}
@@ -135,6 +168,7 @@ export class MigrationLedger {
       from: a.freezeNs === undefined ? 'checkpoint-start' : 'freeze',
       toReadyUs: this.readiness?.readyNs === undefined ? undefined : microsecondsBetween(from, this.readiness.readyNs),
       toRunningUs: microsecondsBetween(from, running),
+      toSwitchedUs: this.switchEndNs === undefined ? undefined : microsecondsBetween(from, this.switchEndNs),
     }
   }
 
@@ -165,5 +199,19 @@ function optionsOf(request: MigrateRequest): MigrationRecord['options'] {
   if (request.podmanFlags.compress) options.compress = request.podmanFlags.compress
   if (request.podmanFlags['tcp-established']) options['tcp-established'] = true
   if (request.ready) options.ready = describeCheck(request.ready)
+  if (request.switchCommand) options.switch = request.switchCommand
   return options
+}
+
+/** What the archive is, from its first bytes; undefined when it cannot be read or is no archive. */
+async function archiveCompression(archive: string): Promise<Compression | undefined> {
+  const file = await open(archive).catch(() => {})
+  if (!file) return undefined
+  try {
+    const {buffer, bytesRead} = await file.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0)
+    const sniffed = sniffCompression(buffer.subarray(0, bytesRead))
+    return 'compression' in sniffed ? sniffed.compression : undefined
+  } finally {
+    await file.close()
+  }
 }

@@ -7,12 +7,19 @@ import type {MigrationDocument} from '../../generated/types/migration.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {restoreContainers} from '../operation/restore.js'
-import {describeConnection, PodmanConnection, usePodmanConnection} from '../podman/connection.js'
+import {
+  connectionNamed,
+  connectionOf,
+  describeConnection,
+  PodmanConnection,
+  usePodmanConnection,
+} from '../podman/connection.js'
 import {runPodman} from '../podman/exec.js'
 import {inspectContainers} from '../podman/lookup.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {MigrationLedger} from './ledger.js'
 import {ReadyCheck, waitReady} from './readiness.js'
+import {runSwitch} from './switch.js'
 
 export type MigrationRecord = MigrationDocument
 
@@ -28,6 +35,8 @@ export interface MigrateRequest {
   readyTimeoutMs: number
   signal?: AbortSignal
   stallMs?: number
+  /** Run on this host once the container runs on the target, before readiness (switch.ts). */
+  switchCommand?: string
   timeoutMs?: number
   to: PodmanConnection
 }
@@ -35,6 +44,25 @@ export interface MigrateRequest {
 export interface MigrationResult {
   error?: PodmanStatsError
   record: MigrationRecord
+}
+
+/**
+ * The two services of --from and --to: --from defaults to `source` (the Podman podman-stats uses);
+ * a target that is the source itself is a usage error.
+ */
+export function migrationEnds(
+  from: string | undefined,
+  to: string,
+  source: PodmanConnection = connectionOf({}),
+): {from: PodmanConnection; to: PodmanConnection} {
+  const ends = {from: from ? connectionNamed(from) : source, to: connectionNamed(to)}
+  if (describeConnection(ends.from) === describeConnection(ends.to)) {
+    throw new PodmanStatsError('USAGE', `--to names the source itself (${describeConnection(ends.to)})`, {
+      suggestions: ['Name another Podman service with --to, e.g. the URL scripts/second-host.sh up prints.'],
+    })
+  }
+
+  return ends
 }
 
 /** Migrates one container; never throws for what happens to it, which the record says. */
@@ -85,11 +113,30 @@ async function runMigration(request: MigrateRequest, ledger: MigrationLedger): P
     return rollBack(request, ledger, id)
   }
 
-  // A Ctrl-C during the restore let it complete: the migration is done but for readiness.
+  // A Ctrl-C during the restore let it complete: the migration is done but for the switch and readiness.
   if (restore.failures[0]) ledger.fail(restore.failures[0])
-  else if (request.ready)
-    ledger.ready(await waitReady(request.ready, id, {signal: request.signal, timeoutMs: request.readyTimeoutMs}))
+  else await switchAndWait(request, ledger, {id, name: checkpoint.records[0].container.name})
   await cleanUpSource(request, ledger, id)
+}
+
+/** Sends the traffic to the target (--switch-cmd), then waits until the container answers there. */
+async function switchAndWait(request: MigrateRequest, ledger: MigrationLedger, container: {id: string; name?: string}) {
+  if (request.switchCommand) {
+    const run = await runSwitch(request.switchCommand, {
+      containerId: container.id,
+      containerName: container.name,
+      from: request.from.target ?? 'local',
+      to: request.to.target ?? 'local',
+    })
+    ledger.switched(run)
+    // Not switched: readiness would be tried where the traffic does not go.
+    if (run.exitCode !== 0 || run.timedOut) return
+  }
+
+  if (request.ready)
+    ledger.ready(
+      await waitReady(request.ready, container.id, {signal: request.signal, timeoutMs: request.readyTimeoutMs}),
+    )
 }
 
 function importFlags(request: MigrateRequest): {import: string; 'tcp-established'?: boolean} {

@@ -1,4 +1,5 @@
 import type {BenchLineDocument} from '../../generated/types/bench-line.js'
+import type {BenchMigrationDocument} from '../../generated/types/bench-migration.js'
 
 /** One set of Podman flags a bench measures. */
 export interface Configuration {
@@ -17,3 +18,10 @@ export function lineOptions(configuration: Configuration): BenchLine['configurat
   )
   return Object.fromEntries(set)
 }
+
+/** One leg of a `bench --to` cycle, as schemas/bench-migration.schema.json describes it. */
+export type BenchMigrationLine = BenchMigrationDocument
+export type Leg = BenchMigrationLine['leg']
+
+/** "A→B" and "B→A": summaries keep the directions apart, since the two hosts may differ. */
+export const LEG_LABELS: Readonly<Record<Leg, string>> = {back: 'B→A', there: 'A→B'}

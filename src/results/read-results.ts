@@ -5,7 +5,7 @@ import type {MigrationDocument} from '../../generated/types/migration.js'
 
 import {PodmanStatsError} from '../errors.js'
 import {fileKind} from '../file-kind.js'
-import {BenchLine} from '../record/bench-line.js'
+import {BenchLine, BenchMigrationLine} from '../record/bench-line.js'
 import {OperationRecord} from '../record/record.js'
 import {DocumentSchema, isValid, schemas, validate} from '../schemas.js'
 import {systemErrorText} from '../system-errors.js'
@@ -19,6 +19,8 @@ export interface ResultsProblem {
 /** What one results file held: bench cycles, migrations, plain records, and the lines that could not be used. */
 export interface Results {
   benchLines: BenchLine[]
+  /** Legs of `bench --to` migration cycles. */
+  benchMigrations: BenchMigrationLine[]
   migrations: MigrationDocument[]
   /** Problems past the first MAX_PROBLEMS, counted only. */
   moreProblems: number
@@ -56,9 +58,17 @@ export async function readResults(path: string, limits: DocumentLimits = DOCUMEN
     })
   }
 
-  const results: Results = {benchLines: [], migrations: [], moreProblems: 0, path, problems: [], records: []}
+  const results: Results = {
+    benchLines: [],
+    benchMigrations: [],
+    migrations: [],
+    moreProblems: 0,
+    path,
+    problems: [],
+    records: [],
+  }
   await readDocuments(path, limits, (document) => accept(results, document))
-  if (results.benchLines.length === 0 && results.records.length === 0 && results.migrations.length === 0) {
+  if ([results.benchLines, results.benchMigrations, results.migrations, results.records].every((l) => l.length === 0)) {
     const first = results.problems[0]
     throw new PodmanStatsError(
       'BAD_RESULTS',
@@ -135,6 +145,11 @@ const KINDS: Record<string, {keep: (results: Results, item: unknown) => void; sc
     keep: (r, item) => r.benchLines.push(item as BenchLine),
     schema: schemas.benchLine,
     what: 'bench cycle',
+  },
+  'bench-migration': {
+    keep: (r, item) => r.benchMigrations.push(item as BenchMigrationLine),
+    schema: schemas.benchMigration,
+    what: 'bench migration leg',
   },
   migration: {
     keep: (r, item) => r.migrations.push(item as MigrationDocument),

@@ -8,6 +8,8 @@ import {Sample, summarize, Summary} from './summary.js'
 
 export interface ReportInput {
   baseline?: string
+  /** Each file a condition of its own: configurations labelled by the file's base name. */
+  byFile?: boolean
   /** Two files compared side by side, configurations labelled by file. */
   compare: boolean
   files: string[]
@@ -63,7 +65,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     }
   }
 
-  const samples = all.flatMap((r) => samplesOf(r))
+  const labels = input.byFile ? fileLabels(input.files) : undefined
+  const samples = all.flatMap((r, i) => samplesOf(r, labels?.[i]))
   checkBaseline(input.baseline, samples)
   return {moreProblems, problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
 }
@@ -84,6 +87,12 @@ function checkBaseline(baseline: string | undefined, samples: ReturnType<typeof 
   throw new PodmanStatsError('USAGE', `--baseline "${baseline}" is none of the configurations in the results`, {
     suggestions: [`Use one of: ${configurations.map((c) => `"${c}"`).join(', ')}`],
   })
+}
+
+/** Each file's base name, without .jsonl/.json; the file's position where two share one. */
+export function fileLabels(files: readonly string[]): string[] {
+  const names = files.map((f) => path.basename(f).replace(/\.jsonl?$/, ''))
+  return names.map((name, i) => (names.indexOf(name) === names.lastIndexOf(name) ? name : `${i + 1}. ${name}`))
 }
 
 /** Short names for two files: their base names, or A and B when those are the same. */

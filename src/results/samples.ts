@@ -1,6 +1,6 @@
 import type {MigrationDocument} from '../../generated/types/migration.js'
 
-import {BenchLine} from '../record/bench-line.js'
+import {BenchLine, BenchMigrationLine, Leg, LEG_LABELS} from '../record/bench-line.js'
 import {metricsOfMigration, metricsOfRecord} from '../record/metrics.js'
 import {OperationRecord} from '../record/record.js'
 import {Results} from './read-results.js'
@@ -20,15 +20,32 @@ export function sampleOfLine(line: BenchLine): Sample {
   return {configuration: line.configuration.id, ok: line.outcome === 'ok', values}
 }
 
+/** A migration bench's sample name: the direction, then the options ("A→B migrate compress=zstd"). */
+export function migrationSampleConfiguration(leg: Leg, configurationId: string): string {
+  return `${LEG_LABELS[leg]} ${configurationId}`
+}
+
+/** What a summary counts of one leg of a migration bench: the migration's figures, by direction. */
+export function sampleOfMigrationLine(line: BenchMigrationLine): Sample {
+  return {
+    configuration: migrationSampleConfiguration(line.leg, line.configuration.id),
+    ok: line.migration.outcome === 'ok',
+    values: metricsOfMigration(line.migration),
+  }
+}
+
+/** The measured samples of a bench's file, of either kind (warm-ups left out). */
+export function benchSamplesOf(results: Pick<Results, 'benchLines' | 'benchMigrations'>): Sample[] {
+  return [
+    ...results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l)),
+    ...results.benchMigrations.filter((l) => !l.warmup).map((l) => sampleOfMigrationLine(l)),
+  ]
+}
+
 /** Samples to summarize: measured bench cycles (not warm-ups), and plain records by operation and options. */
 export function samplesOf(results: Results, label = ''): Sample[] {
   const prefix = label ? `${label}: ` : ''
-  const fromBench = results.benchLines
-    .filter((l) => !l.warmup)
-    .map((l) => {
-      const sample = sampleOfLine(l)
-      return {...sample, configuration: prefix + sample.configuration}
-    })
+  const fromBench = benchSamplesOf(results).map((sample) => ({...sample, configuration: prefix + sample.configuration}))
   const fromMigrations = results.migrations.map((m) => ({
     configuration: prefix + migrationConfiguration(m),
     ok: m.outcome === 'ok',
@@ -53,10 +70,21 @@ export function recordConfiguration(record: OperationRecord): string {
   return [record.operation, ...words].join(' ')
 }
 
+/** The words of a migration's options in this order, whatever order a file holds them in. */
+const MIGRATION_OPTION_ORDER = ['compress', 'tcp-established', 'ready', 'switch']
+
+function optionRank(key: string): number {
+  const index = MIGRATION_OPTION_ORDER.indexOf(key)
+  return index === -1 ? MIGRATION_OPTION_ORDER.length : index
+}
+
+/** Options whose value is a command or an address: only whether they were set shapes the migration. */
+const NAMING_MIGRATION_OPTIONS = new Set(['ready', 'switch'])
+
 /** "migrate compress=zstd ready": the options that shape a migration; where it went is not one. */
-export function migrationConfiguration(migration: MigrationDocument): string {
-  const words = Object.entries(migration.options).map(([k, v]) =>
-    v === true || k === 'ready' ? k : `${k}=${String(v)}`,
-  )
+export function migrationConfiguration(migration: Pick<MigrationDocument, 'options'>): string {
+  const words = Object.entries(migration.options)
+    .sort(([a], [b]) => optionRank(a) - optionRank(b) || a.localeCompare(b))
+    .map(([k, v]) => (v === true || NAMING_MIGRATION_OPTIONS.has(k) ? k : `${k}=${String(v)}`))
   return ['migrate', ...words].join(' ')
 }

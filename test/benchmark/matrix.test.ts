@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 
-import {expandMatrix, parseSwitchList} from '../../src/benchmark/matrix.js'
-import {planSteps} from '../../src/benchmark/run-bench.js'
+import {expandMatrix, migrationConfigurationsOfFlags, parseSwitchList} from '../../src/benchmark/matrix.js'
+import {planSteps} from '../../src/benchmark/steps.js'
 
 describe('bench matrix', () => {
   it('expands every combination, first dimension slowest, in the order given', () => {
@@ -48,5 +48,33 @@ describe('bench matrix', () => {
       steps.map((s) => `${s.warmup ? 'w' : ''}${s.configuration.id}#${s.iteration}`),
       ['win-place#1', 'wexport#1', 'export#1', 'export#2', 'in-place#3', 'export#3'],
     )
+  })
+
+  it("names a migration bench's configurations as migrate records name theirs, over compression and TCP", () => {
+    const configurations = migrationConfigurationsOfFlags({compress: 'none,zstd', 'tcp-established': 'off,on'})
+    assert.deepEqual(
+      configurations.map((c) => c.id),
+      [
+        'migrate compress=none',
+        'migrate compress=none tcp-established',
+        'migrate compress=zstd',
+        'migrate compress=zstd tcp-established',
+      ],
+    )
+    assert.ok(configurations.every((c) => c.options.export && !c.options.keep && !c.options['leave-running']))
+    assert.deepEqual(
+      migrationConfigurationsOfFlags({'tcp-established': 'on'}, {ready: 'tcp: 10.88.0.5:80', switch: 'ip route …'}).map(
+        (c) => c.id,
+      ),
+      ['migrate tcp-established ready switch'],
+    )
+  })
+
+  it('refuses the dimensions a migration does not have', () => {
+    for (const flags of [{export: 'off,on'}, {keep: 'on'}, {'leave-running': 'on'}]) {
+      assert.throws(() => migrationConfigurationsOfFlags(flags), /does not apply to a migration bench \(--to\)/)
+    }
+
+    assert.throws(() => migrationConfigurationsOfFlags({compress: 'lz4'}), /--compress takes none, gzip, zstd/)
   })
 })

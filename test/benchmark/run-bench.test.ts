@@ -86,7 +86,7 @@ describe('runBench (replayed podman, captured cgroup tree)', () => {
     let finished = 0
     const stopping = await runBench(plan({warmup: 0}), {
       onProgress(p) {
-        if (p.line) finished++
+        if (p.ended) finished++
       },
       stopRequested: () => finished === 1,
     })

@@ -254,7 +254,7 @@ describe('charts', () => {
 
     it('charts plain checkpoint records with checkpoint parts only', async () => {
       const records = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]
-      const samples = samplesOf({benchLines: [], migrations: [], moreProblems: 0, path: '', problems: [], records})
+      const samples = samplesOf({benchLines: [], benchMigrations: [], migrations: [], moreProblems: 0, path: '', problems: [], records})
       const svg = await renderChartsSvg(samples, summarize(samples))
       assert.equal(count(markGroup(svg, 'mark-rect role-mark concat_0_marks'), '<path'), 5)
       assert.ok(svg.includes('>checkpoint: podman-stats &amp; process</text>'))
