@@ -3,6 +3,8 @@ import {mkdtemp, rmdir} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import type {BenchResultDocument} from '../../generated/types/bench-result.js'
+
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {pathExists} from '../file-kind.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
@@ -13,6 +15,8 @@ import {readResults} from '../results/read-results.js'
 import {sampleOfLine} from '../results/samples.js'
 import {summarize, Summary} from '../results/summary.js'
 import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
+
+export type {BenchResultDocument} from '../../generated/types/bench-result.js'
 
 export interface BenchPlan {
   /** The first configuration's medians are the others' reference. */
@@ -54,6 +58,16 @@ export interface BenchResult {
   stopped?: PodmanStatsError
   /** Over every measured cycle in the file, earlier runs' included. */
   summary: Summary
+}
+
+/**
+ * What bench --json prints (schemas/bench-result.schema.json): the error that stopped the run as
+ * its code, exit status and words, since JSON of an Error leaves its message out.
+ */
+export function benchResultDocument({stopped, ...result}: BenchResult): BenchResultDocument {
+  if (!stopped) return result
+  const {code, exitCode, message, suggestions} = stopped
+  return {...result, stopped: suggestions ? {code, exitCode, message, suggestions} : {code, exitCode, message}}
 }
 
 interface Step {

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
 import {configurationsOfFlags} from '../benchmark/matrix.js'
-import {BenchResult, runBench} from '../benchmark/run-bench.js'
+import {BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags, MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
 import {withInterrupts} from '../process/interrupt.js'
@@ -62,7 +62,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
     }),
   }
 
-  async run(): Promise<BenchResult> {
+  async run(): Promise<BenchResultDocument> {
     const {args, flags} = await this.parse(Bench)
     this.connect(flags)
     const configurations = configurationsOfFlags(flags)
@@ -117,6 +117,6 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       else throw result.stopped
     }
 
-    return result
+    return benchResultDocument(result)
   }
 }

@@ -1,10 +1,12 @@
 import path from 'node:path'
 
+import type {ReportDocument} from '../../generated/types/report.js'
+
 import {PodmanStatsError} from '../errors.js'
-import {ComparedConfiguration, compareRuns} from './comparison.js'
-import {readResults, Results, ResultsProblem} from './read-results.js'
+import {compareRuns} from './comparison.js'
+import {readResults, Results} from './read-results.js'
 import {samplesOf} from './samples.js'
-import {Sample, summarize, Summary} from './summary.js'
+import {summarize} from './summary.js'
 
 export interface ReportInput {
   baseline?: string
@@ -13,17 +15,8 @@ export interface ReportInput {
   files: string[]
 }
 
-export interface Report {
-  /** In --compare, each file's own summary, and B tested against A in each configuration both hold. */
-  compared?: {a: Summary; b: Summary; differences: ComparedConfiguration[]; labels: [string, string]}
-  /** Per file, the problems past those kept (read-results.ts: MAX_PROBLEMS), counted only. */
-  moreProblems: Array<{count: number; file: string}>
-  /** Lines that could not be used, by file and line number. */
-  problems: Array<ResultsProblem & {file: string}>
-  samples: Sample[]
-  sources: string[]
-  summary: Summary
-}
+/** What report --json prints (schemas/report.schema.json): the summary, its samples, the lines not used, and --compare's tests. */
+export type Report = ReportDocument
 
 /** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
 export async function buildReport(input: ReportInput): Promise<Report> {

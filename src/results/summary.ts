@@ -1,53 +1,24 @@
-import {METRIC_BY_NAME, METRICS, MetricUnit} from '../record/metrics.js'
-import {bootstrapMedianInterval, Interval} from '../statistics/bootstrap.js'
-import {difference, Difference} from '../statistics/difference.js'
+import type {ReportSample} from '../../generated/types/report.js'
+import type {SummaryConfiguration, SummaryDocument, SummaryFieldStatistics} from '../../generated/types/summary.js'
+
+import {METRIC_BY_NAME, METRICS} from '../record/metrics.js'
+import {bootstrapMedianInterval} from '../statistics/bootstrap.js'
+import {difference} from '../statistics/difference.js'
 import {quantile} from '../statistics/quantile.js'
 
-/** One measured unit of work (a bench cycle, or one record) and the numbers it gave. */
-export interface Sample {
-  configuration: string
-  ok: boolean
-  values: Record<string, number>
-}
+/** One measured unit of work (a bench cycle, a migration, or one record) and the numbers it gave. */
+export type Sample = ReportSample
 
-export interface FieldStatistics {
-  field: string
-  max: number
-  mean: number
-  median: number
-  /**
-   * 95 % percentile-bootstrap confidence interval of the median (10 000 resamples, fixed seed:
-   * src/statistics/bootstrap.ts), with a warning below 6 values.
-   */
-  medianCi: Interval
-  min: number
-  n: number
-  p95: number
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  stddev: number
-  unit: MetricUnit
-}
+/**
+ * Per configuration and field over the successful samples (schemas/summary.schema.json): n, min,
+ * median with its 95 % bootstrap interval (src/statistics/bootstrap.ts), mean, p95, max, stddev.
+ */
+export type FieldStatistics = SummaryFieldStatistics
 
-export interface ConfigurationSummary {
-  configuration: string
-  /**
-   * Against the baseline, per field both have: the Hodges-Lehmann shift (this − baseline), the
-   * two-sided Mann-Whitney p and its verdict. Empty for the baseline itself.
-   */
-  differenceFromBaseline: Record<string, Difference>
-  /** Samples that failed: counted, not summarized. */
-  failed: number
-  fields: FieldStatistics[]
-  /** Successful samples. */
-  n: number
-  /** This configuration's median over the baseline's, per field both have. */
-  ratioToBaseline: Record<string, number>
-}
+/** A configuration's fields, and against the baseline the ratio of medians, the shift and its test. */
+export type ConfigurationSummary = SummaryConfiguration
 
-export interface Summary {
-  baseline: string
-  configurations: ConfigurationSummary[]
-}
+export type Summary = SummaryDocument
 
 export function fieldStatistics(field: string, values: readonly number[]): FieldStatistics {
   const sorted = [...values].sort((a, b) => a - b)
