@@ -28,6 +28,8 @@ export interface BenchPlan {
   output: string
   /** Continue `output`: run only the cycles it does not hold yet. */
   resume: boolean
+  /** The bootstrap's seed for the summary's intervals (--seed). */
+  seed?: number
   stallMs?: number
   timeoutMs?: number
   warmup: number
@@ -120,7 +122,14 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
 
   const results = await readResults(plan.output)
   const samples = results.benchLines.filter((l) => !l.warmup).map((l) => sampleOfLine(l))
-  return {cycles, failed, output: plan.output, runId, stopped, summary: summarize(samples, plan.configurations[0]?.id)}
+  return {
+    cycles,
+    failed,
+    output: plan.output,
+    runId,
+    stopped,
+    summary: summarize(samples, plan.configurations[0]?.id, plan.seed),
+  }
 }
 
 /** Why a run asked to stop (a first Ctrl-C) ended where it did, and how to go on. */

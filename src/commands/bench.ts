@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress'
 import {configurationsOfFlags} from '../benchmark/matrix.js'
 import {BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, MAX_TIMER_SECONDS, runFlags} from '../cli/flags.js'
+import {connectionFlags, MAX_TIMER_SECONDS, runFlags, seedFlag} from '../cli/flags.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 
@@ -46,6 +46,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
       description: 'continue --output: run only the cycles it does not hold',
     }),
     ...connectionFlags,
+    seed: seedFlag,
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
     timeout: Flags.integer({
@@ -89,6 +90,7 @@ Each cycle is a checkpoint and a restore (through an exported archive restored w
             iterations: flags.iterations,
             output,
             resume: flags.resume,
+            seed: flags.seed,
             stallMs: flags['stall-timeout'] * 1000,
             timeoutMs: flags.timeout * 1000,
             warmup: flags.warmup,

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {seedFlag} from '../cli/flags.js'
 import {checkReportTargets, writeFileReplacing} from '../record/output-file.js'
 import {renderChartsSvg} from '../render/charts.js'
 import {renderComparison} from '../render/differences.js'
@@ -50,6 +51,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
       description: 'csv: one row per configuration and field (summary), or per cycle/record (cycles)',
       options: ['summary', 'cycles'] as const,
     })(),
+    seed: seedFlag,
     svg: Flags.string({description: 'write the charts as one SVG file'}),
   }
   static strict = false
@@ -59,7 +61,12 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     // Before the work: no input written over, nothing replaced without --force, no link followed.
     const targets = [flags.svg, flags.html].filter((t): t is string => t !== undefined)
     await checkReportTargets(targets, {force: flags.force, inputs: argv.map(String)})
-    const report = await buildReport({baseline: flags.baseline, compare: flags.compare, files: argv.map(String)})
+    const report = await buildReport({
+      baseline: flags.baseline,
+      compare: flags.compare,
+      files: argv.map(String),
+      seed: flags.seed,
+    })
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     process.stderr.write(forTerminal(renderProblems(report)))
     if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))

@@ -13,6 +13,8 @@ export interface ReportInput {
   /** Two files compared side by side, configurations labelled by file. */
   compare: boolean
   files: string[]
+  /** The bootstrap's seed for every interval of the report (--seed). */
+  seed?: number
 }
 
 /** What report --json prints (schemas/report.schema.json): the summary, its samples, the lines not used, and --compare's tests. */
@@ -43,8 +45,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     checkBaseline(input.baseline, [...a, ...b])
     return {
       compared: {
-        a: summarize(a, input.baseline),
-        b: summarize(b, input.baseline),
+        a: summarize(a, input.baseline, input.seed),
+        b: summarize(b, input.baseline, input.seed),
         differences: compareRuns(a, b),
         labels,
       },
@@ -52,13 +54,23 @@ export async function buildReport(input: ReportInput): Promise<Report> {
       problems,
       samples: [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
       sources: input.files,
-      summary: summarize([...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])], input.baseline),
+      summary: summarize(
+        [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
+        input.baseline,
+        input.seed,
+      ),
     }
   }
 
   const samples = all.flatMap((r) => samplesOf(r))
   checkBaseline(input.baseline, samples)
-  return {moreProblems, problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+  return {
+    moreProblems,
+    problems,
+    samples,
+    sources: input.files,
+    summary: summarize(samples, input.baseline, input.seed),
+  }
 }
 
 /** --compare sets exactly two files side by side: refused before any is read. */

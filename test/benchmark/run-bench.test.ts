@@ -66,6 +66,7 @@ describe('runBench (replayed podman, captured cgroup tree)', () => {
       ['export', 2, 73_829, 560_521],
     ])
     assert.equal(result.summary.baseline, 'in-place')
+    assert.deepEqual(result.summary.bootstrap, {confidence: 0.95, resamples: 10_000, seed: 20_260_101})
     const document = printed(result)
     assert.deepEqual([document.cycles, document.runId, document.stopped], [4, result.runId, undefined])
     assert.deepEqual(document.summary, result.summary)
@@ -107,8 +108,10 @@ describe('runBench (replayed podman, captured cgroup tree)', () => {
     const {stopped} = printed(stopping)
     assert.deepEqual([stopped?.code, stopped?.exitCode], ['INTERRUPTED', 130])
     assert.match(stopped!.message, /stopped after 1 of 4 cycles/)
-    const resumed = await runBench(plan({resume: true, warmup: 0}), never)
+    const resumed = await runBench(plan({resume: true, seed: 7, warmup: 0}), never)
     assert.equal(resumed.cycles, 3)
+    assert.equal(resumed.summary.bootstrap.seed, 7, '--seed reaches the summary')
+    assert.equal(printed(resumed).summary.bootstrap.seed, 7)
     const lines = await linesOf(resumed.output)
     assert.deepEqual(
       lines.map((l) => [l.configuration.id, l.iteration, l.runId === stopping.runId]),

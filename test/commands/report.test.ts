@@ -15,6 +15,12 @@ async function reportJson(args: string[]): Promise<Report> {
   return document
 }
 
+/** The interval of the in-place configuration's median podman_checkpoint_duration (bench-3x10: 10 cycles). */
+function interval(report: Report): number[] {
+  const f = report.summary.configurations[0].fields.find((x) => x.field === 'podman_checkpoint_duration')!
+  return [f.medianCi.low, f.medianCi.high]
+}
+
 // The built CLI on the real results of test/fixtures (no Podman needed).
 describe('podman-stats report --json', () => {
   const temp = tempDir('podman-stats-report-')
@@ -85,5 +91,45 @@ describe('podman-stats report --json', () => {
     )
     assert.deepEqual(report.moreProblems, [])
     assert.deepEqual(report.sources, [file])
+  })
+
+  it('--seed sets the seed of every interval, which the summary records; the same seed gives the same intervals', async () => {
+    const bench = fixturePath('bench/bench-3x10.jsonl')
+    const [byDefault, again, three, threeAgain] = await Promise.all([
+      reportJson([bench]),
+      reportJson([bench, '--seed', '20260101']),
+      reportJson([bench, '--seed', '3']),
+      reportJson([bench, '--seed', '3']),
+    ])
+    assert.deepEqual(byDefault.summary.bootstrap, {confidence: 0.95, resamples: 10_000, seed: 20_260_101})
+    assert.deepEqual(three.summary.bootstrap, {confidence: 0.95, resamples: 10_000, seed: 3})
+    assert.deepEqual(again.summary, byDefault.summary)
+    assert.deepEqual(threeAgain.summary, three.summary)
+    assert.deepEqual(interval(byDefault), [309_900.5, 385_467])
+    assert.deepEqual(interval(three), [313_317.5, 385_467])
+    const table = await runCli(['report', bench, '--seed', '3'])
+    assert.match(
+      String(table.stdout),
+      /^Medians' 95 % intervals: percentile bootstrap, 10000 resamples, seed 3 \(--seed\)\.$/m,
+    )
+  })
+
+  it('--seed reaches both runs of a --compare, and takes only what the generator holds (0 to 2^32 − 1)', async () => {
+    const report = await reportJson([
+      '--compare',
+      fixturePath('bench/bench-2x3.jsonl'),
+      fixturePath('bench/bench-3x10.jsonl'),
+      '--seed',
+      '4294967295',
+    ])
+    assert.deepEqual(
+      [report.summary, report.compared!.a, report.compared!.b].map((s) => s.bootstrap.seed),
+      [4_294_967_295, 4_294_967_295, 4_294_967_295],
+    )
+    for (const seed of ['-1', '4294967296', '1.5']) {
+      // eslint-disable-next-line no-await-in-loop -- three refusals, one after the other
+      const refused = await runCli(['report', fixturePath('bench/bench-2x3.jsonl'), '--seed', seed])
+      assert.equal(refused.exitCode, 2, `${seed}: ${String(refused.stderr)}`)
+    }
   })
 })
