@@ -21,8 +21,9 @@ function propertyNames(node: unknown, names = new Set<string>()): Set<string> {
 }
 
 describe('docs/statistics.md', () => {
-  it('explains every field of the record, a cgroup snapshot and a migration', () => {
-    const names = ['record', 'cgroup-snapshot', 'migration'].flatMap((name) => [...propertyNames(schema(name))])
+  it('explains every field of the record, a cgroup snapshot, a migration, and the summaries', () => {
+    const documents = ['record', 'cgroup-snapshot', 'migration', 'summary', 'bench-result', 'report']
+    const names = documents.flatMap((name) => [...propertyNames(schema(name))])
     const missing = names.filter((name) => !doc.includes(name))
     assert.deepEqual(missing, [])
   })

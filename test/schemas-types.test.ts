@@ -64,6 +64,36 @@ export type LineCount = number
     )
   })
 
+  it("import another schema's definition by its name there, with the other's document type once", () => {
+    const [, line] = schemaTypes([
+      {
+        name: 'item',
+        schema: {$defs: {part: {type: 'string'}}, $id: `${ID}item.schema.json`, type: 'object'},
+      },
+      {
+        name: 'line',
+        schema: {
+          $id: `${ID}line.schema.json`,
+          properties: {
+            item: {$ref: 'item.schema.json'},
+            parts: {additionalProperties: {$ref: 'item.schema.json#/$defs/part'}, type: 'object'},
+          },
+          type: 'object',
+        },
+      },
+    ])
+    assert.match(line.text, /^import type \{ItemDocument, ItemPart\} from '\.\/item\.js'$/m)
+    assert.match(line.text, /\[key: string\]: ItemPart\n/)
+    assert.throws(
+      () =>
+        schemaTypes([
+          {name: 'item', schema: {$id: `${ID}item.schema.json`}},
+          {name: 'z', schema: {$id: `${ID}z.schema.json`, $ref: 'item.schema.json#/$defs/none'}},
+        ]),
+      /z\.schema\.json: item\.schema\.json#\/\$defs\/none is not defined/,
+    )
+  })
+
   it('give patternProperties an index signature and name the patterns, and intersect allOf', () => {
     const [{text}] = schemaTypes([
       {

@@ -3,6 +3,8 @@ import {mkdtemp, rmdir} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import type {BenchResultDocument} from '../../generated/types/bench-result.js'
+
 import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
 import {BenchLine, Configuration, lineOptions} from '../record/bench-line.js'
@@ -14,6 +16,8 @@ import {summarize, Summary} from '../results/summary.js'
 import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
 import {MigrationTargets, returnToSource, runMigrationStep} from './migration-cycle.js'
 import {completedCycles, planSteps, Step} from './steps.js'
+
+export type {BenchResultDocument} from '../../generated/types/bench-result.js'
 
 export interface BenchPlan {
   /** The first configuration's medians are the others' reference. */
@@ -27,6 +31,8 @@ export interface BenchPlan {
   output: string
   /** Continue `output`: run only the cycles it does not hold yet. */
   resume: boolean
+  /** The bootstrap's seed for the summary's intervals (--seed). */
+  seed?: number
   stallMs?: number
   timeoutMs?: number
   warmup: number
@@ -63,6 +69,16 @@ export interface BenchResult {
 }
 
 /**
+ * What bench --json prints (schemas/bench-result.schema.json): the error that stopped the run as
+ * its code, exit status and words, since JSON of an Error leaves its message out.
+ */
+export function benchResultDocument({stopped, ...result}: BenchResult): BenchResultDocument {
+  if (!stopped) return result
+  const {code, exitCode, message, suggestions} = stopped
+  return {...result, stopped: suggestions ? {code, exitCode, message, suggestions} : {code, exitCode, message}}
+}
+
+/**
  * Runs the plan: warm-ups, then measured cycles interleaved across configurations (A B C A B C …)
  * so that drift in the machine favours none. Each cycle is appended to the output the moment it
  * ends, failures included; a stop request ends the run between cycles with the container running.
@@ -88,7 +104,15 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   const first = plan.configurations[0]
   const baseline = first && (plan.migration ? migrationSampleConfiguration('there', first.id) : first.id)
   const {cycles, failed, notices} = run
-  return {cycles, failed, notices, output: plan.output, runId, stopped, summary: summarize(samples, baseline)}
+  return {
+    cycles,
+    failed,
+    notices,
+    output: plan.output,
+    runId,
+    stopped,
+    summary: summarize(samples, baseline, plan.seed),
+  }
 }
 
 /** A run in progress: its plan, where its archives go, and what it has counted so far. */

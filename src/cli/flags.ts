@@ -2,6 +2,7 @@ import {Flags, Interfaces} from '@oclif/core'
 
 import {PodmanFlagSpec} from '../podman/podman-flags.js'
 import {DEFAULT_STALL_SECONDS} from '../process/stall-watch.js'
+import {SEED} from '../statistics/bootstrap.js'
 
 /** oclif flags for Podman's own, generated from the one table (src/podman/podman-flags.ts). */
 export function podmanFlags(specs: readonly PodmanFlagSpec[]) {
@@ -126,3 +127,15 @@ export const selectionFlags = {
   }),
   latest: Flags.boolean({char: 'l', description: 'the container created last', exclusive: ['all']}),
 }
+
+/**
+ * The seed of the bootstrap behind every median's interval in a summary (src/statistics/bootstrap.ts).
+ * The generator takes 32 bits: a larger seed would wrap onto a smaller one's draws.
+ */
+export const seedFlag = Flags.integer({
+  default: SEED,
+  description:
+    "seed of the bootstrap behind every median's 95 % interval (recorded in the summary): the same seed and cycles give the same intervals",
+  max: 2 ** 32 - 1,
+  min: 0,
+})

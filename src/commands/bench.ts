@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
 import {configurationsOfFlags, migrationConfigurationsOfFlags} from '../benchmark/matrix.js'
-import {BenchPlan, BenchResult, runBench} from '../benchmark/run-bench.js'
+import {BenchPlan, BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags} from '../cli/flags.js'
+import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags, seedFlag} from '../cli/flags.js'
 import {PodmanStatsError} from '../errors.js'
 import {describeCheck} from '../migration/ledger.js'
 import {migrationEnds} from '../migration/migrate.js'
@@ -56,6 +56,7 @@ With --to, each cycle migrates the container to another Podman service and back 
     }),
     ...connectionFlags,
     ...migrationFlags,
+    seed: seedFlag,
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
     timeout: Flags.integer({
@@ -72,23 +73,13 @@ With --to, each cycle migrates the container to another Podman service and back 
     }),
   }
 
-  async run(): Promise<BenchResult> {
+  async run(): Promise<BenchResultDocument> {
     const {args, flags} = await this.parse(Bench)
     this.connect(flags)
     const {configurations, migration} = benchMatrix(flags)
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
-    const bar =
-      process.stderr.isTTY && !this.jsonEnabled()
-        ? new cliProgress.SingleBar(
-            {
-              format: ' {bar} {value}/{total} cycles | ETA {eta_formatted} | {configuration}',
-              hideCursor: true,
-              stream: process.stderr,
-            },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined
+    const bar = process.stderr.isTTY && !this.jsonEnabled() ? progressBar() : undefined
     const result = await withInterrupts(
       ({abandon, signal}) =>
         runBench(
@@ -100,6 +91,7 @@ With --to, each cycle migrates the container to another Podman service and back 
             migration,
             output,
             resume: flags.resume,
+            seed: flags.seed,
             stallMs: flags['stall-timeout'] * 1000,
             timeoutMs: flags.timeout * 1000,
             warmup: flags.warmup,
@@ -130,8 +122,19 @@ With --to, each cycle migrates the container to another Podman service and back 
       else throw result.stopped
     }
 
-    return result
+    return benchResultDocument(result)
   }
+}
+
+function progressBar(): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      format: ' {bar} {value}/{total} cycles | ETA {eta_formatted} | {configuration}',
+      hideCursor: true,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  )
 }
 
 /** The configurations the flags ask for and, with --to, where each cycle migrates the container. */

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {seedFlag} from '../cli/flags.js'
 import {checkReportTargets, writeFileReplacing} from '../record/output-file.js'
 import {renderChartsSvg} from '../render/charts.js'
 import {renderComparison} from '../render/differences.js'
@@ -25,7 +26,7 @@ export default class ReportCommand extends BaseCommand {
   }
   static description = `Summarize saved results as a table, JSON, CSV or Markdown, and draw charts.
 
-Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation) and, against the baseline, the ratio of medians, the Hodges-Lehmann shift and a two-sided Mann-Whitney test's p and verdict (docs/statistics.md). --svg and --html draw where a cycle's time goes and each main field's distribution per configuration with the medians' intervals (Vega-Lite); --compare sets two runs side by side and tests each configuration of the second against the first.`
+Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation) and, against the baseline, the ratio of medians, the Hodges-Lehmann shift and a two-sided Mann-Whitney test's p and verdict (docs/statistics.md). --svg and --html draw where a cycle's or a migration's time goes and each main field's distribution per configuration with the medians' intervals (Vega-Lite); --compare sets two runs side by side and tests each configuration of the second against the first.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web.jsonl',
@@ -56,6 +57,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
       description: 'csv: one row per configuration and field (summary), or per cycle/record (cycles)',
       options: ['summary', 'cycles'] as const,
     })(),
+    seed: seedFlag,
     svg: Flags.string({description: 'write the charts as one SVG file'}),
   }
   static strict = false
@@ -70,6 +72,7 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
       byFile: flags['by-file'],
       compare: flags.compare,
       files: argv.map(String),
+      seed: flags.seed,
     })
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     process.stderr.write(forTerminal(renderProblems(report)))

@@ -33,7 +33,7 @@ export function differenceRows(
   })
 }
 
-const head = (labels: [string, string]) => [
+const head = (labels: readonly string[]) => [
   'field',
   `median ${labels[0]}`,
   `median ${labels[1]}`,
@@ -62,14 +62,14 @@ export function differenceWarnings(rows: readonly DifferenceRow[]): string[] {
 }
 
 /** B against A as a terminal table, and below it what the sizes cannot show. */
-export function renderDifferenceTable(rows: readonly DifferenceRow[], labels: [string, string]): string {
+export function renderDifferenceTable(rows: readonly DifferenceRow[], labels: readonly string[]): string {
   const table = plainTable(head(labels), ['left', 'right', 'right', 'right', 'right', 'right', 'left'])
   for (const row of rows) table.push(cells(row))
   return [table.toString(), ...differenceWarnings(rows).map((w) => `Warning: ${w}`)].join('\n')
 }
 
 /** The same as a Markdown table. */
-export function renderDifferenceMarkdown(rows: readonly DifferenceRow[], labels: [string, string]): string {
+export function renderDifferenceMarkdown(rows: readonly DifferenceRow[], labels: readonly string[]): string {
   const columns = head(labels)
   const lines = [
     `| ${columns.map((h) => escapeMarkdown(h)).join(' | ')} |`,

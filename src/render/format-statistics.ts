@@ -1,5 +1,5 @@
 import {MetricUnit} from '../record/metrics.js'
-import {FieldStatistics} from '../results/summary.js'
+import {FieldStatistics, Summary} from '../results/summary.js'
 import {Difference} from '../statistics/difference.js'
 import {formatBytes, formatMicroseconds} from '../units.js'
 
@@ -29,4 +29,9 @@ export function formatP(d: Difference): string {
 
 export function formatRatio(value: number | undefined): string {
   return value === undefined ? '' : `${value.toFixed(3)}×`
+}
+
+/** What a reader needs to draw the same intervals again: "… 10000 resamples, seed 20260101 (--seed)". */
+export function formatBootstrap({bootstrap}: Summary): string {
+  return `Medians' ${bootstrap.confidence * 100} % intervals: percentile bootstrap, ${bootstrap.resamples} resamples, seed ${bootstrap.seed} (--seed).`
 }

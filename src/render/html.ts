@@ -1,7 +1,7 @@
 import {MetricUnit} from '../record/metrics.js'
 import {ConfigurationSummary, FieldStatistics, Sample, Summary} from '../results/summary.js'
 import {chartFields, renderChartsSvg} from './charts.js'
-import {formatP, formatShift, formatValue as formatSummaryValue} from './format-statistics.js'
+import {formatBootstrap, formatP, formatShift, formatValue as formatSummaryValue} from './format-statistics.js'
 
 export interface HtmlReportInput {
   /** When the report was made; now unless given (tests pin it). */
@@ -102,6 +102,7 @@ export function renderSummaryTableHtml(summary: Summary, fields: readonly string
     return `<tbody>\n<tr><th colspan="${head.length}">${escapeHtml(label)}: ${counts}</th></tr>\n${[...rows, ...notes].join('\n')}\n</tbody>`
   })
   return `<table>
+<caption>${escapeHtml(formatBootstrap(summary))}</caption>
 <thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 ${bodies.join('\n')}
 </table>`

@@ -19,7 +19,7 @@ import {
   renderAgainstBaseline,
   renderDifferenceMarkdown,
 } from './differences.js'
-import {formatInterval, formatRatio, formatValue} from './format-statistics.js'
+import {formatBootstrap, formatInterval, formatRatio, formatValue} from './format-statistics.js'
 import {plainTable} from './table.js'
 
 /** One row per configuration and field, numbers in the field's own unit: what CSV and JSON carry. */
@@ -81,7 +81,7 @@ export function renderSummaryTable(summary: Summary): string {
     const notes = intervalWarnings(c).map((w) => `\nWarning: ${w}`)
     return `${c.configuration}${baseline}: ${heading(c)}\n${table.toString()}${notes.join('')}`
   })
-  return [...tables, renderAgainstBaseline(summary)].filter(Boolean).join('\n\n')
+  return [...tables, formatBootstrap(summary), renderAgainstBaseline(summary)].filter(Boolean).join('\n\n')
 }
 
 /** The same as Markdown, for a report. */
@@ -102,7 +102,9 @@ export function renderSummaryMarkdown(summary: Summary): string {
     ({c, labels, rows}) =>
       `### ${escapeMarkdown(c.configuration)} (B) against ${escapeMarkdown(labels[0])} (A)\n\n${renderDifferenceMarkdown(rows, labels)}`,
   )
-  return [...tables, ...(against.length > 0 ? [DIFFERENCE_LEGEND, ...against] : [])].join('\n\n')
+  return [...tables, formatBootstrap(summary), ...(against.length > 0 ? [DIFFERENCE_LEGEND, ...against] : [])].join(
+    '\n\n',
+  )
 }
 
 /** Summary rows as CSV (RFC 4180, header first): opens in a spreadsheet as is. */

@@ -1,12 +1,10 @@
+import type {ReportComparedConfiguration} from '../../generated/types/report.js'
+
 import {difference, Difference} from '../statistics/difference.js'
 import {configurationsOf, fieldValues, Sample} from './summary.js'
 
-/** One configuration both runs hold: per field both have, how run B stands against run A. */
-export interface ComparedConfiguration {
-  configuration: string
-  /** Per field: the Hodges-Lehmann shift B − A, the Mann-Whitney p and the verdict. */
-  differences: Record<string, Difference>
-}
+/** One configuration both runs hold: per field both have, how run B stands against run A (the Hodges-Lehmann shift B − A, the Mann-Whitney p and the verdict). */
+export type ComparedConfiguration = ReportComparedConfiguration
 
 /** Two runs of the same configurations (report --compare): B's samples tested against A's, field by field. */
 export function compareRuns(a: readonly Sample[], b: readonly Sample[]): ComparedConfiguration[] {

@@ -1,10 +1,12 @@
 import path from 'node:path'
 
+import type {ReportDocument} from '../../generated/types/report.js'
+
 import {PodmanStatsError} from '../errors.js'
-import {ComparedConfiguration, compareRuns} from './comparison.js'
-import {readResults, Results, ResultsProblem} from './read-results.js'
+import {compareRuns} from './comparison.js'
+import {readResults, Results} from './read-results.js'
 import {samplesOf} from './samples.js'
-import {Sample, summarize, Summary} from './summary.js'
+import {summarize} from './summary.js'
 
 export interface ReportInput {
   baseline?: string
@@ -13,19 +15,12 @@ export interface ReportInput {
   /** Two files compared side by side, configurations labelled by file. */
   compare: boolean
   files: string[]
+  /** The bootstrap's seed for every interval of the report (--seed). */
+  seed?: number
 }
 
-export interface Report {
-  /** In --compare, each file's own summary, and B tested against A in each configuration both hold. */
-  compared?: {a: Summary; b: Summary; differences: ComparedConfiguration[]; labels: [string, string]}
-  /** Per file, the problems past those kept (read-results.ts: MAX_PROBLEMS), counted only. */
-  moreProblems: Array<{count: number; file: string}>
-  /** Lines that could not be used, by file and line number. */
-  problems: Array<ResultsProblem & {file: string}>
-  samples: Sample[]
-  sources: string[]
-  summary: Summary
-}
+/** What report --json prints (schemas/report.schema.json): the summary, its samples, the lines not used, and --compare's tests. */
+export type Report = ReportDocument
 
 /** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
 export async function buildReport(input: ReportInput): Promise<Report> {
@@ -52,8 +47,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     checkBaseline(input.baseline, [...a, ...b])
     return {
       compared: {
-        a: summarize(a, input.baseline),
-        b: summarize(b, input.baseline),
+        a: summarize(a, input.baseline, input.seed),
+        b: summarize(b, input.baseline, input.seed),
         differences: compareRuns(a, b),
         labels,
       },
@@ -61,14 +56,24 @@ export async function buildReport(input: ReportInput): Promise<Report> {
       problems,
       samples: [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
       sources: input.files,
-      summary: summarize([...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])], input.baseline),
+      summary: summarize(
+        [...samplesOf(all[0], labels[0]), ...samplesOf(all[1], labels[1])],
+        input.baseline,
+        input.seed,
+      ),
     }
   }
 
   const labels = input.byFile ? fileLabels(input.files) : undefined
   const samples = all.flatMap((r, i) => samplesOf(r, labels?.[i]))
   checkBaseline(input.baseline, samples)
-  return {moreProblems, problems, samples, sources: input.files, summary: summarize(samples, input.baseline)}
+  return {
+    moreProblems,
+    problems,
+    samples,
+    sources: input.files,
+    summary: summarize(samples, input.baseline, input.seed),
+  }
 }
 
 /** --compare sets exactly two files side by side: refused before any is read. */

@@ -1,55 +1,34 @@
-import {METRIC_BY_NAME, METRICS, MetricUnit} from '../record/metrics.js'
-import {bootstrapMedianInterval, Interval} from '../statistics/bootstrap.js'
-import {difference, Difference} from '../statistics/difference.js'
+import type {ReportSample} from '../../generated/types/report.js'
+import type {
+  SummaryBootstrap,
+  SummaryConfiguration,
+  SummaryDocument,
+  SummaryFieldStatistics,
+} from '../../generated/types/summary.js'
+
+import {METRIC_BY_NAME, METRICS} from '../record/metrics.js'
+import {bootstrapMedianInterval, CONFIDENCE, RESAMPLES, SEED} from '../statistics/bootstrap.js'
+import {difference} from '../statistics/difference.js'
 import {quantile} from '../statistics/quantile.js'
 
-/** One measured unit of work (a bench cycle, or one record) and the numbers it gave. */
-export interface Sample {
-  configuration: string
-  ok: boolean
-  values: Record<string, number>
-}
+/** One measured unit of work (a bench cycle, a migration, or one record) and the numbers it gave. */
+export type Sample = ReportSample
 
-export interface FieldStatistics {
-  field: string
-  max: number
-  mean: number
-  median: number
-  /**
-   * 95 % percentile-bootstrap confidence interval of the median (10 000 resamples, fixed seed:
-   * src/statistics/bootstrap.ts), with a warning below 6 values.
-   */
-  medianCi: Interval
-  min: number
-  n: number
-  p95: number
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  stddev: number
-  unit: MetricUnit
-}
+/**
+ * Per configuration and field over the successful samples (schemas/summary.schema.json): n, min,
+ * median with its 95 % bootstrap interval (src/statistics/bootstrap.ts), mean, p95, max, stddev.
+ */
+export type FieldStatistics = SummaryFieldStatistics
 
-export interface ConfigurationSummary {
-  configuration: string
-  /**
-   * Against the baseline, per field both have: the Hodges-Lehmann shift (this − baseline), the
-   * two-sided Mann-Whitney p and its verdict. Empty for the baseline itself.
-   */
-  differenceFromBaseline: Record<string, Difference>
-  /** Samples that failed: counted, not summarized. */
-  failed: number
-  fields: FieldStatistics[]
-  /** Successful samples. */
-  n: number
-  /** This configuration's median over the baseline's, per field both have. */
-  ratioToBaseline: Record<string, number>
-}
+/** A configuration's fields, and against the baseline the ratio of medians, the shift and its test. */
+export type ConfigurationSummary = SummaryConfiguration
 
-export interface Summary {
-  baseline: string
-  configurations: ConfigurationSummary[]
-}
+export type Summary = SummaryDocument
 
-export function fieldStatistics(field: string, values: readonly number[]): FieldStatistics {
+/** The bootstrap's settings behind a summary's intervals: the same seed and values give the same intervals. */
+export type BootstrapSettings = SummaryBootstrap
+
+export function fieldStatistics(field: string, values: readonly number[], seed = SEED): FieldStatistics {
   const sorted = [...values].sort((a, b) => a - b)
   const n = sorted.length
   const mean = sorted.reduce((sum, v) => sum + v, 0) / n
@@ -59,7 +38,7 @@ export function fieldStatistics(field: string, values: readonly number[]): Field
     max: sorted[n - 1],
     mean,
     median: quantile(sorted, 0.5),
-    medianCi: bootstrapMedianInterval(sorted),
+    medianCi: bootstrapMedianInterval(sorted, {seed}),
     min: sorted[0],
     n,
     p95: quantile(sorted, 0.95),
@@ -88,15 +67,15 @@ export function configurationsOf(samples: readonly Sample[]): string[] {
 /**
  * Statistics per configuration and field over the successful samples, configurations in order of
  * first appearance, fields in the order of METRICS, each set against the baseline's: the ratio of
- * the medians, and the shift with its test.
+ * the medians, and the shift with its test. Every interval is drawn from one `seed` (--seed).
  */
-export function summarize(samples: readonly Sample[], baseline?: string): Summary {
+export function summarize(samples: readonly Sample[], baseline?: string, seed = SEED): Summary {
   const order = configurationsOf(samples)
   const values = new Map(order.map((c) => [c, fieldValues(samples, c)]))
   const configurations = order.map((configuration) => {
     const mine = samples.filter((s) => s.configuration === configuration)
     const ok = mine.filter((s) => s.ok).length
-    const fields = [...values.get(configuration)!].map(([field, v]) => fieldStatistics(field, v))
+    const fields = [...values.get(configuration)!].map(([field, v]) => fieldStatistics(field, v, seed))
     const summary: ConfigurationSummary = {
       configuration,
       differenceFromBaseline: {},
@@ -109,7 +88,8 @@ export function summarize(samples: readonly Sample[], baseline?: string): Summar
   })
   const base = configurations.find((c) => c.configuration === (baseline ?? order[0]))
   if (base) for (const c of configurations) setAgainstBaseline(c, base, values)
-  return {baseline: base?.configuration ?? '', configurations}
+  const bootstrap: BootstrapSettings = {confidence: CONFIDENCE, resamples: RESAMPLES, seed}
+  return {baseline: base?.configuration ?? '', bootstrap, configurations}
 }
 
 /** The ratio of medians (the baseline's own included: 1) and, for the others, the shift and its test. */

@@ -3,7 +3,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {expandMatrix} from '../../src/benchmark/matrix.js'
-import {BenchPlan, runBench} from '../../src/benchmark/run-bench.js'
+import {BenchPlan, BenchResult, benchResultDocument, runBench} from '../../src/benchmark/run-bench.js'
 import {PodmanStatsError} from '../../src/errors.js'
 import {BenchLine} from '../../src/record/bench-line.js'
 import {schemas, validate} from '../../src/schemas.js'
@@ -17,6 +17,14 @@ async function linesOf(file: string): Promise<BenchLine[]> {
     .map((line) => JSON.parse(line) as BenchLine)
   for (const line of lines) assert.deepEqual(validate(schemas.benchLine, line).errors, [], JSON.stringify(line))
   return lines
+}
+
+/** What bench --json prints of a result, as it reaches stdout, checked against bench-result.schema.json. */
+function printed(result: BenchResult) {
+  const stdout = JSON.stringify(benchResultDocument(result))
+  const document = JSON.parse(stdout)
+  assert.deepEqual(validate(schemas.benchResult, document).errors, [])
+  return document as ReturnType<typeof benchResultDocument>
 }
 
 describe('runBench (replayed podman, captured cgroup tree)', () => {
@@ -58,6 +66,10 @@ describe('runBench (replayed podman, captured cgroup tree)', () => {
       ['export', 2, 73_829, 560_521],
     ])
     assert.equal(result.summary.baseline, 'in-place')
+    assert.deepEqual(result.summary.bootstrap, {confidence: 0.95, resamples: 10_000, seed: 20_260_101})
+    const document = printed(result)
+    assert.deepEqual([document.cycles, document.runId, document.stopped], [4, result.runId, undefined])
+    assert.deepEqual(document.summary, result.summary)
   })
 
   it('records a failed cycle and goes on, the container recovered between cycles', async () => {
@@ -92,8 +104,14 @@ describe('runBench (replayed podman, captured cgroup tree)', () => {
     })
     assert.equal(stopping.stopped?.code, 'INTERRUPTED')
     assert.match(stopping.stopped!.message, /stopped after 1 of 4 cycles/)
-    const resumed = await runBench(plan({resume: true, warmup: 0}), never)
+    // An Error's message is not one of its own enumerable fields: the document carries it all the same.
+    const {stopped} = printed(stopping)
+    assert.deepEqual([stopped?.code, stopped?.exitCode], ['INTERRUPTED', 130])
+    assert.match(stopped!.message, /stopped after 1 of 4 cycles/)
+    const resumed = await runBench(plan({resume: true, seed: 7, warmup: 0}), never)
     assert.equal(resumed.cycles, 3)
+    assert.equal(resumed.summary.bootstrap.seed, 7, '--seed reaches the summary')
+    assert.equal(printed(resumed).summary.bootstrap.seed, 7)
     const lines = await linesOf(resumed.output)
     assert.deepEqual(
       lines.map((l) => [l.configuration.id, l.iteration, l.runId === stopping.runId]),

@@ -1,4 +1,5 @@
 import {parse} from 'csv-parse/sync'
+import {Result} from 'execa'
 import assert from 'node:assert/strict'
 import {copyFile, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import os from 'node:os'
@@ -6,6 +7,7 @@ import path from 'node:path'
 
 import {BenchLine} from '../../src/record/bench-line.js'
 import {Report} from '../../src/results/report.js'
+import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
 import {fixture, fixturePath} from '../helpers/fixtures.js'
 
@@ -21,6 +23,13 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
+/** The document report --json printed, checked against schemas/report.schema.json. */
+function reportOf(result: Result): Report {
+  const report = json<Report>(result)
+  assert.deepEqual(validate(schemas.report, report).errors, [])
+  return report
+}
+
 async function temp(name: string): Promise<string> {
   return path.join(await mkdtemp(path.join(os.tmpdir(), 'report-')), name)
 }
@@ -29,7 +38,7 @@ describe('report', () => {
   it('summarizes a real bench file: n and medians per configuration, as computed from its lines', async () => {
     const result = await runCli(['report', BENCH, '--json'])
     assert.equal(result.exitCode, 0, String(result.stderr))
-    const {problems, summary} = json<Report>(result)
+    const {problems, summary} = reportOf(result)
     assert.deepEqual(problems, [])
     const ids = [...new Set(measured.map((l) => l.configuration.id))]
     assert.deepEqual(
@@ -56,7 +65,7 @@ describe('report', () => {
       runCli(['report', BENCH, '--json']),
     ])
     const rows = parse(String(csv.stdout), {cast: true, columns: true}) as Array<Record<string, number | string>>
-    const expected = json<Report>(summary).summary.configurations.flatMap((c) =>
+    const expected = reportOf(summary).summary.configurations.flatMap((c) =>
       c.fields.map((f) => ({...f, configuration: c.configuration, ratio: c.ratioToBaseline[f.field]})),
     )
     assert.equal(rows.length, expected.length)
@@ -108,7 +117,7 @@ describe('report', () => {
       String(result.stderr),
       new RegExp(`warning: ${file}:${victim + 2}: not a valid bench cycle: runId is missing`),
     )
-    const total = json<Report>(result).summary.configurations.reduce((n, c) => n + c.n, 0)
+    const total = reportOf(result).summary.configurations.reduce((n, c) => n + c.n, 0)
     assert.equal(total, measured.length - 1)
   })
 
@@ -128,7 +137,7 @@ describe('report', () => {
       '--json',
     ])
     assert.deepEqual(
-      json<Report>(result).summary.configurations.map((c) => [c.configuration, c.n]),
+      reportOf(result).summary.configurations.map((c) => [c.configuration, c.n]),
       [
         ['checkpoint', 1],
         ['restore', 1],

@@ -2,14 +2,8 @@
 import assert from 'node:assert/strict'
 
 import {OperationRecord} from '../../src/record/record.js'
-import {
-  chartFields,
-  chartsSpec,
-  cycleSegments,
-  displayUnit,
-  meanCycleSegments,
-  renderChartsSvg,
-} from '../../src/render/charts.js'
+import {chartFields, chartsSpec, displayUnit, renderChartsSvg} from '../../src/render/charts.js'
+import {SEGMENT_LABELS} from '../../src/render/segments.js'
 import {readResults} from '../../src/results/read-results.js'
 import {samplesOf} from '../../src/results/samples.js'
 import {Sample, summarize} from '../../src/results/summary.js'
@@ -36,117 +30,27 @@ function count(text: string, what: string): number {
   return text.split(what).length - 1
 }
 
-/** A cycle whose clocks nest, every part positive (µs). */
-const NESTED: Sample = {
-  configuration: 'in-place',
-  ok: true,
-  values: {
-    checkpoint_total_us: 400_000,
-    freezing_time: 1500,
-    frozen_time: 110_000,
-    podman_checkpoint_duration: 260_000,
-    podman_restore_duration: 250_000,
-    restore_time: 100_000,
-    restore_total_us: 310_000,
-    runtime_checkpoint_duration: 180_000,
-    runtime_restore_duration: 170_000,
-  },
+/** The real migrate --output fixture: ok, ok with readiness, rolled back. */
+async function migrationSamples(): Promise<Sample[]> {
+  return samplesOf(await readResults(fixturePath('migrations/migrations-4.3.1.jsonl')))
+}
+
+/** The stacked view of a specification: its title, legend and dataset. */
+function stackedView(samples: Sample[]) {
+  const spec = chartsSpec(samples, summarize(samples)) as unknown as {
+    datasets: {segments: Array<{configuration: string; description: string; label: string; ms: number}>}
+    vconcat: Array<{
+      encoding: {
+        color: {legend: {title: string}; scale: {domain: string[]; scheme?: string}}
+        x: {axis: {title: string}}
+      }
+      title: {subtitle: string | string[]; text: string}
+    }>
+  }
+  return {segments: spec.datasets.segments, view: spec.vconcat[0]}
 }
 
 describe('charts', () => {
-  describe('cycleSegments', () => {
-    it('splits a cycle into parts that add up to checkpoint_total_us + restore_total_us', () => {
-      const segments = cycleSegments(NESTED)
-      assert.deepEqual(
-        segments.map((s) => [s.label, s.us]),
-        [
-          ['checkpoint: CRIU freezing_time', 1500],
-          ['checkpoint: CRIU frozen_time', 110_000],
-          ['checkpoint: OCI runtime rest', 68_500],
-          ['checkpoint: Podman rest', 80_000],
-          ['checkpoint: podman-stats & process', 140_000],
-          ['restore: CRIU restore_time', 100_000],
-          ['restore: OCI runtime rest', 70_000],
-          ['restore: Podman rest', 80_000],
-          ['restore: podman-stats & process', 60_000],
-        ],
-      )
-      assert.equal(
-        segments.reduce((sum, s) => sum + s.us, 0),
-        NESTED.values.checkpoint_total_us + NESTED.values.restore_total_us,
-      )
-    })
-
-    it('adds up to cycle_us for every real cycle of the fixtures', async () => {
-      for (const name of ['bench-2x3.jsonl', 'bench-3x10.jsonl']) {
-        // eslint-disable-next-line no-await-in-loop -- two small files, one after the other
-        for (const sample of await benchSamples(name)) {
-          const segments = cycleSegments(sample)
-          assert.equal(segments.length, 9)
-          assert.equal(
-            segments.reduce((sum, s) => sum + s.us, 0),
-            sample.values.cycle_us,
-            `${name} ${sample.configuration}`,
-          )
-        }
-      }
-    })
-
-    it('counts a part as 0 when the clocks do not nest', () => {
-      const values = {...NESTED.values, runtime_checkpoint_duration: 100_000}
-      const rest = cycleSegments({...NESTED, values}).find((s) => s.label === 'checkpoint: OCI runtime rest')
-      assert.equal(rest?.us, 0)
-    })
-
-    it('counts a CRIU field CRIU left out as 0, leaves out parts missing anything else, and restore parts of a plain checkpoint', () => {
-      const withoutFreezing = Object.fromEntries(Object.entries(NESTED.values).filter(([k]) => k !== 'freezing_time'))
-      const segments = cycleSegments({...NESTED, values: withoutFreezing})
-      assert.equal(segments.find((s) => s.label === 'checkpoint: CRIU freezing_time')?.us, 0)
-      assert.equal(
-        segments.reduce((sum, s) => sum + s.us, 0),
-        NESTED.values.checkpoint_total_us + NESTED.values.restore_total_us,
-        'the parts still add up to the cycle',
-      )
-      const withoutTotal = Object.fromEntries(
-        Object.entries(NESTED.values).filter(([k]) => k !== 'checkpoint_total_us'),
-      )
-      const labels = new Set(cycleSegments({...NESTED, values: withoutTotal}).map((s) => s.label))
-      assert.ok(!labels.has('checkpoint: podman-stats & process'))
-      assert.ok(labels.has('checkpoint: Podman rest'))
-      const checkpointOnly = Object.fromEntries(
-        Object.entries(NESTED.values).filter(([k]) => !k.startsWith('restore') && !k.includes('_restore_')),
-      )
-      assert.deepEqual(
-        cycleSegments({...NESTED, values: checkpointOnly}).map((s) => s.operation),
-        ['checkpoint', 'checkpoint', 'checkpoint', 'checkpoint', 'checkpoint'],
-      )
-    })
-  })
-
-  describe('meanCycleSegments', () => {
-    it('gives per configuration means of the parts that add up to the mean cycle_us, failed cycles left out', async () => {
-      const samples = await benchSamples('bench-3x10.jsonl')
-      const failed: Sample = {...samples[0], ok: false, values: {...samples[0].values, checkpoint_total_us: 1e9}}
-      const configurations = summarize(samples).configurations.map((c) => c.configuration)
-      const means = meanCycleSegments([...samples, failed], configurations)
-      assert.deepEqual(
-        [...new Set(means.map((m) => m.configuration))],
-        ['in-place', 'export compress=none', 'export compress=zstd'],
-      )
-      for (const configuration of configurations) {
-        const mine = samples.filter((s) => s.configuration === configuration)
-        const meanCycleMs = mine.reduce((sum, s) => sum + s.values.cycle_us, 0) / mine.length / 1000
-        const parts = means.filter((m) => m.configuration === configuration)
-        assert.deepEqual(
-          parts.map((m) => m.order),
-          [0, 1, 2, 3, 4, 5, 6, 7, 8],
-        )
-        const total = parts.reduce((sum, m) => sum + m.ms, 0)
-        assert.ok(Math.abs(total - meanCycleMs) < 1e-6, `${configuration}: ${total} vs ${meanCycleMs}`)
-      }
-    })
-  })
-
   describe('chartFields', () => {
     it('keeps the main fields some successful sample has, in order', async () => {
       assert.deepEqual(chartFields(await benchSamples('bench-2x3.jsonl')), [
@@ -254,7 +158,15 @@ describe('charts', () => {
 
     it('charts plain checkpoint records with checkpoint parts only', async () => {
       const records = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]
-      const samples = samplesOf({benchLines: [], benchMigrations: [], migrations: [], moreProblems: 0, path: '', problems: [], records})
+      const samples = samplesOf({
+        benchLines: [],
+        benchMigrations: [],
+        migrations: [],
+        moreProblems: 0,
+        path: '',
+        problems: [],
+        records,
+      })
       const svg = await renderChartsSvg(samples, summarize(samples))
       assert.equal(count(markGroup(svg, 'mark-rect role-mark concat_0_marks'), '<path'), 5)
       assert.ok(svg.includes('>checkpoint: podman-stats &amp; process</text>'))
@@ -307,6 +219,95 @@ describe('charts', () => {
       const summary = summarize(samples)
       const svg = await renderChartsSvg(samples, summary)
       assert.equal(count(markGroup(svg, 'mark-rect role-mark concat_1_concat_0_layer_1_marks'), '<path'), 300)
+    })
+  })
+
+  describe('the stacked view of migrations', () => {
+    it("shows where a real migration's time goes, its downtime in the subtitle and in each bar's description", async () => {
+      const samples = await migrationSamples()
+      const {segments, view} = stackedView(samples)
+      assert.equal(view.title.text, "Where a migration's time goes")
+      assert.deepEqual(view.title.subtitle, [
+        'baseline: migrate; successful migrations only',
+        "a migration's downtime (freeze → running on the target) starts inside its checkpoint's CRIU parts and ends at the restore's podman exit, inside its podman-stats & process; readiness and the cleanup come after it",
+      ])
+      assert.equal(
+        view.encoding.x.axis.title,
+        "mean time per migration (ms): the parts' means add up to the mean migration_total_us",
+      )
+      assert.equal(view.encoding.color.legend.title, 'part of the migration')
+      // 14 parts between the two migrations (one has the runtime's clock, one has not): 20 colours.
+      assert.equal(view.encoding.color.scale.domain.length, 14)
+      assert.equal(view.encoding.color.scale.scheme, 'tableau20')
+      assert.deepEqual(
+        view.encoding.color.scale.domain.filter((l) => l.startsWith('migration: ')),
+        [
+          'migration: transfer',
+          'migration: readiness',
+          'migration: cleanup on the source',
+          'migration: between phases',
+        ],
+      )
+      // The rolled-back migration is the second of configuration "migrate": left out.
+      const transfer = segments.find((s) => s.configuration === 'migrate' && s.label === 'migration: transfer')!
+      assert.equal(transfer.ms, 0.304)
+      assert.equal(
+        transfer.description,
+        'migrate, migration: transfer: mean 0.3 ms; downtime (freeze → running on the target): mean 513.0 ms',
+      )
+      const ready = segments.find((s) => s.configuration === 'migrate ready' && s.label === 'migration: readiness')!
+      assert.equal(
+        ready.description,
+        'migrate ready, migration: readiness: mean 152.3 ms; downtime (freeze → running on the target): mean 533.4 ms, to ready 1068.5 ms',
+      )
+    })
+
+    it('draws a bar of 12 parts per migration, each part its own colour', async () => {
+      const samples = await migrationSamples()
+      const svg = await renderChartsSvg(samples, summarize(samples))
+      const bars = markGroup(svg, 'mark-rect role-mark concat_0_marks')
+      assert.equal(count(bars, '<path'), 24)
+      const fills = new Set([...bars.matchAll(/fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]))
+      assert.equal(fills.size, 14)
+      for (const text of [
+        "Where a migration's time goes",
+        'migration: between phases',
+        'migration: cleanup on the source',
+        'checkpoint: Podman &amp; OCI runtime rest',
+        'part of the migration',
+      ]) {
+        assert.ok(svg.includes(`>${text}</text>`), `no "${text}"`)
+      }
+    })
+
+    it('keeps cycles and migrations apart in one report: each bar its own parts, the legend both', async () => {
+      const samples = [...(await benchSamples('bench-2x3.jsonl')), ...(await migrationSamples())]
+      const {segments, view} = stackedView(samples)
+      assert.equal(view.title.text, "Where a cycle's or a migration's time goes")
+      assert.equal((view.title.subtitle as string[])[0], 'baseline: in-place; successful cycles and migrations only')
+      assert.equal(view.encoding.color.legend.title, 'part of the cycle or migration')
+      assert.deepEqual(
+        view.encoding.color.scale.domain,
+        SEGMENT_LABELS.filter((l) => l !== 'restore: Podman & OCI runtime rest'),
+      )
+      const labelsOf = (configuration: string) =>
+        segments.filter((s) => s.configuration === configuration).map((s) => s.label)
+      assert.ok(!labelsOf('in-place').some((l) => l.startsWith('migration: ')))
+      assert.equal(labelsOf('in-place').length, 9)
+      assert.equal(labelsOf('migrate').length, 12)
+      assert.ok(
+        segments.filter((s) => s.configuration === 'in-place').every((s) => !s.description.includes('downtime')),
+      )
+      const svg = await renderChartsSvg(samples, summarize(samples))
+      assert.ok(svg.includes(">Where a cycle's or a migration's time goes</text>"))
+    })
+
+    it("keeps a bench's view as it was: one line of subtitle, ten colours", async () => {
+      const {view} = stackedView(await benchSamples('bench-3x10.jsonl'))
+      assert.equal(view.title.text, "Where a cycle's time goes")
+      assert.equal(view.title.subtitle, 'baseline: in-place; successful cycles only')
+      assert.equal(view.encoding.color.scale.scheme, undefined)
+      assert.equal(view.encoding.color.legend.title, 'part of the cycle')
     })
   })
 })

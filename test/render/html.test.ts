@@ -75,6 +75,11 @@ describe('HTML report', () => {
       // 3 against 3 cannot reach p < 0.05, and 3 values are too few for an interval: said once each.
       assert.equal(html.split('<td class="warning" colspan="10">Warning: n = 3 against 3: no outcome').length - 1, 1)
       assert.equal(html.split('<td class="warning" colspan="10">Warning: n = 3: below 6 values').length - 1, 2)
+      assert.ok(
+        html.includes(
+          '<caption>Medians&#39; 95 % intervals: percentile bootstrap, 10000 resamples, seed 20260101 (--seed).</caption>',
+        ),
+      )
     })
 
     it('escapes every text from the data: configuration names, sources, the title', async () => {

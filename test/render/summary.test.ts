@@ -55,6 +55,14 @@ describe('summary rendering', () => {
       )
       assert.equal(text.split('Warning: n = 3: below 6 values').length - 1, 2, 'once per configuration')
       assert.equal(text.split('Warning: n = 3 against 3: no outcome could give p < 0.05').length - 1, 1)
+      assert.match(
+        text,
+        /^Medians' 95 % intervals: percentile bootstrap, 10000 resamples, seed 20260101 \(--seed\)\.$/m,
+      )
+      assert.match(
+        renderSummaryTable(summarize(samples, undefined, 12)),
+        /^Medians' 95 % intervals: percentile bootstrap, 10000 resamples, seed 12 \(--seed\)\.$/m,
+      )
     })
 
     it('draws the same as Markdown', () => {
@@ -66,6 +74,7 @@ describe('summary rendering', () => {
         /^\| cycle_us \| 101\.0 ms \| 151\.0 ms \| 1\.495× \| \+50\.0 ms \| 0\.100 exact \| no evidence of difference \|$/m,
       )
       assert.match(markdown, /^> Warning: n = 3 against 3: no outcome/m)
+      assert.match(markdown, /^Medians' 95 % intervals: percentile bootstrap, 10000 resamples, seed 20260101/m)
     })
 
     it('gives CSV the interval, the shift, p, method and verdict as numbers and words', () => {

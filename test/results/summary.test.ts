@@ -1,7 +1,11 @@
 /* eslint-disable camelcase -- metric names follow Podman's and CRIU's snake_case */
 import assert from 'node:assert/strict'
 
+import {readResults} from '../../src/results/read-results.js'
+import {samplesOf} from '../../src/results/samples.js'
 import {fieldStatistics as stats, summarize} from '../../src/results/summary.js'
+import {SEED} from '../../src/statistics/bootstrap.js'
+import {fixturePath} from '../helpers/fixtures.js'
 
 describe('summary statistics', () => {
   it('computes n, min, median, mean, p95, max and the sample standard deviation', () => {
@@ -68,5 +72,28 @@ describe('summary statistics', () => {
   it('gives the same summary, intervals included, for the same samples (seeded)', () => {
     const samples = [5, 9, 2, 7, 3, 8, 1].map((v) => ({configuration: 'A', ok: true, values: {cycle_us: v}}))
     assert.deepEqual(summarize(samples), summarize(structuredClone(samples)))
+  })
+
+  it('draws every interval from the seed it is given, and records it with the resamples', async () => {
+    const samples = samplesOf(await readResults(fixturePath('bench/bench-3x10.jsonl')))
+    const interval = (seed?: number) => {
+      const summary = summarize(samples, undefined, seed)
+      const f = summary.configurations[0].fields.find((x) => x.field === 'podman_checkpoint_duration')!
+      return {bootstrap: summary.bootstrap, ci: [f.medianCi.low, f.medianCi.high], median: f.median}
+    }
+
+    assert.deepEqual(interval(), {
+      bootstrap: {confidence: 0.95, resamples: 10_000, seed: SEED},
+      ci: [309_900.5, 385_467],
+      median: 350_500,
+    })
+    assert.deepEqual(interval(SEED), interval())
+    assert.deepEqual(interval(3), interval(3))
+    // Another seed moves the low end from one step between two cycles to the next (n = 10); the median stays.
+    assert.deepEqual(interval(3), {
+      bootstrap: {confidence: 0.95, resamples: 10_000, seed: 3},
+      ci: [313_317.5, 385_467],
+      median: 350_500,
+    })
   })
 })
