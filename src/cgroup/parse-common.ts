@@ -75,6 +75,19 @@ export function parsePids(files: CgroupFiles): Parsed<PidsValues> {
   return {value, warnings}
 }
 
+/**
+ * Microseconds a USER_HZ clock tick lasts. The kernel hands userspace clock_t values (cpuacct.stat,
+ * /proc/PID/stat) in USER_HZ ticks, which it fixes at 100 a second on every architecture Podman
+ * runs on, whatever CONFIG_HZ is (250 on the test host; `getconf CLK_TCK` prints 100 there): one
+ * tick is 10 000 µs.
+ */
+export const USER_HZ_TICK_US = 10_000
+
+/** Microseconds from USER_HZ clock ticks: whole, in 10 ms steps. */
+export function ticksToUs(ticks: number | undefined): number | undefined {
+  return ticks === undefined ? undefined : ticks * USER_HZ_TICK_US
+}
+
 /** Microseconds from nanoseconds, whole, as the snapshot keeps integers. */
 export function nsToUs(ns: number | undefined): number | undefined {
   return ns === undefined ? undefined : Math.floor(ns / 1000)

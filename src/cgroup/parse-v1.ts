@@ -9,14 +9,9 @@ import {
   readInteger,
   readKeyed,
   readLimit,
+  ticksToUs,
 } from './parse-common.js'
 import {CgroupSnapshot, CpuValues, IoDevice, IoValues, MemoryValues} from './types.js'
-
-/**
- * cpuacct.stat counts USER_HZ ticks, which the kernel fixes at 100 a second for userspace on every
- * architecture Podman runs on, whatever CONFIG_HZ is: one tick is 10 000 µs.
- */
-const USER_HZ_US = 10_000
 
 /** cpu.stat (quota throttling) and cpuacct.usage/cpuacct.stat (time used). */
 export function parseCpuV1(files: CgroupFiles): Parsed<CpuValues> {
@@ -72,10 +67,6 @@ export function parseFreezerV1(text: string | undefined, file = 'freezer.state')
   const state = text.trim()
   if (state === 'FREEZING' || state === 'FROZEN' || state === 'THAWED') return {value: state, warnings: []}
   return {value: undefined, warnings: [`${file}: unknown freezer state ${quote(state)}`]}
-}
-
-function ticksToUs(ticks: number | undefined): number | undefined {
-  return ticks === undefined ? undefined : ticks * USER_HZ_US
 }
 
 /** Read/Write rows of a bytes file and an operations file, joined by device in the order first seen. */

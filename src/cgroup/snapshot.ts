@@ -1,13 +1,20 @@
 import path from 'node:path'
 
 import {microsecondsBetween, monotonicNs} from '../time.js'
-import {CgroupFiles, compact, parseCgroupProcs, parsePids} from './parse-common.js'
-import {parseNetDev, parseProcStat, parseSchedstat, parseUeventDevname, summarizeProcesses} from './parse-proc.js'
+import {CgroupFiles, compact, parseCgroupProcs, parsePids, ticksToUs} from './parse-common.js'
+import {
+  parseDelayAccounting,
+  parseNetDev,
+  parseProcStat,
+  parseSchedstat,
+  parseUeventDevname,
+  summarizeProcesses,
+} from './parse-proc.js'
 import {parseCpuV1, parseFreezerV1, parseIoV1, parseMemoryV1} from './parse-v1.js'
 import {parseCpuV2, parseFreezerV2, parseIoV2, parseMemoryV2} from './parse-v2.js'
 import {FileRead, tryRead, tryReadSync} from './read-file.js'
 import {procRoot, sysRoot, V1_CONTROLLERS, V1Controller} from './roots.js'
-import {CgroupSnapshot, CgroupTarget, ProcessInfo} from './types.js'
+import {CgroupSnapshot, CgroupTarget, ProcessesValues, ProcessInfo} from './types.js'
 
 /** Where /proc and /sys are; both default to the live ones (or PODMAN_STATS_PROC_ROOT / PODMAN_STATS_SYS_ROOT). */
 export interface SnapshotRoots {
@@ -21,8 +28,8 @@ export function snapshotRoots(env: NodeJS.ProcessEnv = process.env): SnapshotRoo
 
 /**
  * Reads the container's cgroup and processes. Two rounds of parallel reads: every controller file
- * with cgroup.procs, then each listed process's files. Never throws for a file: what cannot be read
- * is absent and said in `warnings`.
+ * with cgroup.procs and kernel.task_delayacct, then each listed process's files. Never throws for a
+ * file: what cannot be read is absent and said in `warnings`.
  */
 export async function takeSnapshot(target: CgroupTarget, roots = snapshotRoots()): Promise<CgroupSnapshot> {
   const takenAt = new Date().toISOString()
@@ -135,10 +142,16 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
   const wanted = wantedFiles(target)
   const warnings = [...wanted.warnings]
   const files: CgroupFiles = {}
-  const controllerReads = yield wanted.files.map((file) => file.path)
+  // The delay accounting switch is read once a snapshot, with the controllers: whether field 42 of
+  // each stat read next means anything (parse-proc.ts). Kernels without it have no such file.
+  const delayacctFile = path.join(roots.proc, 'sys/kernel/task_delayacct')
+  const controllerReads = yield [...wanted.files.map((file) => file.path), delayacctFile]
   for (const [i, file] of wanted.files.entries()) {
     files[file.name] = textOf(controllerReads[i], file.path, warnings, file.optional)
   }
+
+  const delayacctText = textOf(controllerReads[wanted.files.length], delayacctFile, warnings, true)
+  const delayAccounting = take(parseDelayAccounting(delayacctText, delayacctFile), warnings)
 
   const parsed = parseControllers(target.version, files)
   for (const part of Object.values(parsed)) warnings.push(...part.warnings)
@@ -148,7 +161,7 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
   const pids = parsed.procs.value
   const {netDev, processFiles, unnamed} = secondRoundFiles(pids, parsed.io.value.devices, roots)
   const reads = yield [...processFiles, ...netDev, ...unnamed]
-  const list = processesRead(pids, processFiles, reads, warnings)
+  const list = processesRead(pids, {files: processFiles, reads}, delayAccounting, warnings)
   const netText = netDev.length > 0 ? textOf(reads[processFiles.length], netDev[0], warnings, true) : undefined
   const network = netText === undefined ? [] : take(parseNetDev(netText, netDev[0]), warnings)
   rememberDeviceNames(unnamed, reads.slice(processFiles.length + netDev.length), warnings)
@@ -165,7 +178,7 @@ function* collect(target: CgroupTarget, roots: SnapshotRoots): Generator<string[
     memory: parsed.memory.value,
     network,
     pids: parsed.pids.value,
-    processes: summarizeProcesses(list),
+    processes: summarizeProcesses(list, delayAccounting),
     warnings,
   })
 }
@@ -207,20 +220,31 @@ function secondRoundFiles(
   return {netDev, processFiles, unnamed}
 }
 
-/** The processes of `pids` from their stat and schedstat reads (at 2i and 2i + 1 in `reads`). */
-function processesRead(pids: number[], processFiles: string[], reads: FileRead[], warnings: string[]): ProcessInfo[] {
+/**
+ * The processes of `pids` from their stat and schedstat reads (at 2i and 2i + 1 in `reads`). The
+ * block-I/O delay comes from the stat line already read, and only while delay accounting is on:
+ * off, the kernel's figure is a stale or a never-counted 0.
+ */
+function processesRead(
+  pids: number[],
+  {files, reads}: {files: string[]; reads: FileRead[]},
+  delayAccounting: ProcessesValues['delayAccounting'],
+  warnings: string[],
+): ProcessInfo[] {
   const list: ProcessInfo[] = []
   for (const [i, pid] of pids.entries()) {
-    const [statFile, schedstatFile] = processFiles.slice(i * 2, i * 2 + 2)
+    const [statFile, schedstatFile] = files.slice(i * 2, i * 2 + 2)
     // A process that exited after the listing is simply not there.
     const stat = textOf(reads[i * 2], statFile, warnings, true)
     const info = stat === undefined ? undefined : take(parseProcStat(stat, statFile), warnings)
     if (!info) continue
     if (info.pid !== pid) warnings.push(`${statFile}: holds pid ${info.pid}`)
     const schedstat = textOf(reads[i * 2 + 1], schedstatFile, warnings, true)
+    const {blkioTicks, ...identity} = info
     list.push(
       compact({
-        ...info,
+        ...identity,
+        blkioDelayUs: delayAccounting === 'on' ? ticksToUs(blkioTicks) : undefined,
         schedstat: schedstat === undefined ? undefined : take(parseSchedstat(schedstat, schedstatFile), warnings),
       }),
     )

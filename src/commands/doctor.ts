@@ -15,7 +15,7 @@ const PROBE_TIMEOUT_MS = 60_000
 export default class Doctor extends BaseCommand {
   static description = `Check whether this host can checkpoint and restore containers.
 
-Looks at Podman (version, local or remote), the OCI runtime, CRIU (version, 'criu check' and its warnings), the cgroup layout, privileges, the ulimits Podman will ask for and whether --pre-checkpoint can work, and names the fix for the traps it knows. Then it checkpoints and restores a throwaway container for real, bounded by --stall-timeout and a minute per step, because only a real dump shows whether CRIU can finish on this kernel ('criu check' can pass where every dump hangs). Exits with status ${EXIT_CODES.HOST_NOT_READY} when checkpointing cannot work.`
+Looks at Podman (version, local or remote), the OCI runtime, CRIU (version, 'criu check' and its warnings), the cgroup layout, privileges, the ulimits Podman will ask for, whether --pre-checkpoint can work and whether the kernel's delay accounting is on (each task's block-I/O delay in the snapshots; the command that switches it on), and names the fix for the traps it knows. Then it checkpoints and restores a throwaway container for real, bounded by --stall-timeout and a minute per step, because only a real dump shows whether CRIU can finish on this kernel ('criu check' can pass where every dump hangs). Exits with status ${EXIT_CODES.HOST_NOT_READY} when checkpointing cannot work.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %>',

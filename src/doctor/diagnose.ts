@@ -26,6 +26,7 @@ export function diagnose(facts: HostFacts): Diagnosis {
     privilegesCheck(facts),
     ulimitsCheck(facts),
     preCheckpointCheck(facts),
+    delayAccountingCheck(facts),
     ...(facts.checkpoint ? [checkpointCheck(facts.checkpoint)] : []),
   ]
   const remote = facts.connection !== 'local'
@@ -210,6 +211,36 @@ function preCheckpointCheck({criu}: HostFacts): Check {
     detail: lastLine(probe.output),
     status: 'warn',
     value: 'unknown (criu check --feature mem_dirty_track failed)',
+  }
+}
+
+/**
+ * Whether snapshots can carry each task's block-I/O delay: only while kernel.task_delayacct is 1
+ * (src/cgroup/parse-proc.ts says why). Optional, so never worse than info.
+ */
+function delayAccountingCheck({delayAccounting}: HostFacts): Check {
+  const base = {id: 'delay-accounting', label: 'delay accounting'} as const
+  if (delayAccounting === 'on') {
+    return {...base, status: 'ok', value: "on (kernel.task_delayacct = 1): snapshots carry each task's block-I/O delay"}
+  }
+
+  if (delayAccounting === 'off') {
+    return {
+      ...base,
+      detail:
+        "snapshots carry each task's CPU wait but not its block-I/O delay: the kernel counts that only while kernel.task_delayacct is 1, and only for tasks started after it was switched on",
+      fix: 'sysctl -w kernel.task_delayacct=1 (as root, until the next boot), then start the containers to measure',
+      status: 'info',
+      value: 'off (kernel.task_delayacct = 0)',
+    }
+  }
+
+  return {
+    ...base,
+    detail:
+      'no kernel.task_delayacct: a kernel built without CONFIG_TASK_DELAY_ACCT, or older than 5.14, whose delay accounting cannot be told on from off; snapshots carry no block-I/O delay',
+    status: 'info',
+    value: 'unavailable',
   }
 }
 

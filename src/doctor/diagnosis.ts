@@ -13,6 +13,7 @@ export interface Check {
     | 'checkpoint'
     | 'criu'
     | 'criu-check'
+    | 'delay-accounting'
     | 'podman'
     | 'pre-checkpoint'
     | 'privileges'

@@ -1,7 +1,10 @@
 import {readFile} from 'node:fs/promises'
 import os from 'node:os'
+import path from 'node:path'
 
 import {CgroupLayout, detectCgroupLayout} from '../cgroup/mode.js'
+import {parseDelayAccounting} from '../cgroup/parse-proc.js'
+import {procRoot} from '../cgroup/roots.js'
 import {containersConfFiles, ContainersConfSettings, readContainersConf} from '../host/containers-conf.js'
 import {describeConnection, podmanConnection} from '../podman/connection.js'
 import {PODMAN, podmanArgv} from '../podman/exec.js'
@@ -37,6 +40,8 @@ export interface HostFacts {
   connection: string
   containersConf: ContainersConfSettings
   criu: {check?: CommandOutcome; dirtyTracking?: CommandOutcome; found: boolean; path?: string; version?: string}
+  /** kernel.task_delayacct of the kernel whose /proc snapshots read; unavailable when it has none. */
+  delayAccounting: 'off' | 'on' | 'unavailable'
   /** Hard limits of this process, which podman inherits; undefined when unlimited. */
   hardLimits: {nofile?: number; nproc?: number}
   isRoot: boolean
@@ -46,7 +51,7 @@ export interface HostFacts {
 
 export async function probeHost(): Promise<HostFacts> {
   const connection = podmanConnection()
-  const [podman, criu, cgroup, containersConf, limits, status] = await Promise.all([
+  const [podman, criu, cgroup, containersConf, limits, status, delayAccounting] = await Promise.all([
     probePodman(),
     // A remote service's CRIU is on its host; one here (or none) would say nothing of it.
     connection.remote ? {found: false} : probeCriu(),
@@ -54,6 +59,7 @@ export async function probeHost(): Promise<HostFacts> {
     containersConfFiles().then((files) => readContainersConf(files)),
     readFile('/proc/self/limits', 'utf8').catch(() => ''),
     readFile('/proc/self/status', 'utf8').catch(() => ''),
+    readDelayAccounting(),
   ])
   // Podman's own word wins: a podman that is a remote client by build (podman-remote) needs no flag.
   const remote = connection.remote || podman.info?.host.serviceIsRemote === true
@@ -63,10 +69,21 @@ export async function probeHost(): Promise<HostFacts> {
     connection: remote ? describeConnection({...connection, remote}) : 'local',
     containersConf,
     criu,
+    delayAccounting,
     hardLimits: {nofile: hardLimit(limits, 'Max open files'), nproc: hardLimit(limits, 'Max processes')},
     isRoot: process.getuid?.() === 0,
     kernel: os.release(),
     podman,
+  }
+}
+
+/** kernel.task_delayacct, read where snapshots read it (PODMAN_STATS_PROC_ROOT in tests). */
+export async function readDelayAccounting(env: NodeJS.ProcessEnv = process.env): Promise<HostFacts['delayAccounting']> {
+  try {
+    const text = await readFile(path.join(procRoot(env), 'sys/kernel/task_delayacct'), 'utf8')
+    return parseDelayAccounting(text).value ?? 'unavailable'
+  } catch {
+    return 'unavailable'
   }
 }
 

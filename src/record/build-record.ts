@@ -6,6 +6,7 @@ import {microsecondsBetween} from '../time.js'
 import {deriveCriuValues, runChecks} from './checks.js'
 import {OperationRecord, Phases, TimedSnapshot} from './record.js'
 import {compareWithPodman, StatsFileReading} from './stats-reading.js'
+import {taskDelaysOf} from './task-delays.js'
 
 /** Monotonic moments an operation's snapshots are placed against. */
 export interface OperationClock {
@@ -52,16 +53,16 @@ export interface RecordParts {
   warnings: string[]
 }
 
-/**
- * Merges what was measured into a record, adds derived values and checks, and validates it:
- * a record that fails its own schema is a bug, reported as such rather than printed.
- */
 /** Failures with an outcome of their own; every other one is 'failed'. */
 const OUTCOME_OF_ERROR: Partial<Record<string, OperationRecord['outcome']>> = {
   INTERRUPTED: 'interrupted',
   STALLED: 'stalled',
 }
 
+/**
+ * Merges what was measured into a record and adds derived values (CRIU's bytes, the tasks' delays)
+ * and checks.
+ */
 export function buildRecord(parts: RecordParts): OperationRecord {
   const {entry, error, operation} = parts
   const podman: OperationRecord['podman'] = {}
@@ -78,13 +79,16 @@ export function buildRecord(parts: RecordParts): OperationRecord {
   else if (entry && !entry.criu_statistics)
     warnings.push('Podman returned no CRIU statistics for this container (criu_statistics is null or absent).')
   const outcome = error ? (OUTCOME_OF_ERROR[error.code] ?? 'failed') : 'ok'
-  const partial = {cgroup: parts.cgroup, criu, host: parts.host, operation, options: parts.options, podman}
+  const {delays, warnings: delayWarnings} = taskDelaysOf(parts.cgroup, operation)
+  warnings.push(...delayWarnings)
+  const cgroup = delays ? {...parts.cgroup, delays} : parts.cgroup
+  const partial = {cgroup, criu, host: parts.host, operation, options: parts.options, podman}
   const checks = outcome === 'ok' ? runChecks(partial) : []
   for (const failed of checks.filter((c) => c.outcome === 'fail'))
     warnings.push(`check failed: ${failed.check} (${failed.detail})`)
   const record: OperationRecord = {
     batch: {containers: parts.batch},
-    cgroup: parts.cgroup,
+    cgroup,
     checks,
     command: parts.command,
     container: parts.container,

@@ -65,12 +65,20 @@ export const METRICS: readonly Metric[] = [
   {group: 'cgroup', name: 'memory_before_bytes', unit: 'bytes'},
   {group: 'cgroup', name: 'memory_at_freeze_bytes', unit: 'bytes'},
   {group: 'cgroup', name: 'memory_after_restore_bytes', unit: 'bytes'},
+  // The tasks' delays over each operation (cgroup.delays): before → freeze, restored tasks' lives.
+  ...(['checkpoint', 'restore'] as const).flatMap((operation) =>
+    (['task_cpu_wait_us', 'task_blkio_delay_us'] as const).map((suffix) => ({
+      group: 'cgroup' as const,
+      name: `${operation}_${suffix}`,
+      unit: 'us' as const,
+    })),
+  ),
   {group: 'cycle', name: 'archive_bytes', unit: 'bytes'},
 ]
 
 export const METRIC_BY_NAME = new Map(METRICS.map((m) => [m.name, m]))
 
-/** The metrics one record holds: Podman's, CRIU's, the tool's phases, memory around the freeze. */
+/** The metrics one record holds: Podman's, CRIU's, the tool's phases, memory around the freeze, the tasks' delays. */
 export function metricsOfRecord(record: OperationRecord): Record<string, number> {
   const values: Record<string, number> = {}
   const put = (name: string, value: number | undefined) => {
@@ -85,6 +93,8 @@ export function metricsOfRecord(record: OperationRecord): Record<string, number>
   const {frozen} = record.cgroup
   if (frozen?.caught) put('memory_at_freeze_bytes', frozen.snapshot.memory.usageBytes)
   put('memory_after_restore_bytes', record.cgroup.after?.memory.usageBytes)
+  put(`${record.operation}_task_cpu_wait_us`, record.cgroup.delays?.cpuWaitUs)
+  put(`${record.operation}_task_blkio_delay_us`, record.cgroup.delays?.blkioDelayUs)
   return values
 }
 

@@ -16,6 +16,9 @@ export type Phases = RecordDocument['phases']
 
 export type TimedSnapshot = RecordTimedSnapshot
 
+/** The tasks' CPU wait and block-I/O delay over the operation, derived from two readings (task-delays.ts). */
+export type TaskDelays = NonNullable<RecordDocument['cgroup']['delays']>
+
 export type FrozenObservation = NonNullable<RecordDocument['cgroup']['frozen']>
 
 /** A record's consistency checks (src/record/checks.ts). */

@@ -2,7 +2,7 @@ import type {DemoResult} from '../record/demo-result.js'
 
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
-import {OperationRecord, TimedSnapshot} from '../record/record.js'
+import {OperationRecord, TaskDelays, TimedSnapshot} from '../record/record.js'
 import {formatBytes, formatMicroseconds, formatPages} from '../units.js'
 import {plainTable} from './table.js'
 
@@ -116,13 +116,25 @@ function snapshotTable(record: OperationRecord): string {
         : `${s.pids.current}${s.pids.peak === undefined ? '' : ` (peak ${s.pids.peak})`}`,
     )
     row('task states', (s) => states(s.processes.states))
+    row('task CPU wait', (s) => ms(s.processes.totalWaitUs))
+    row('task block-I/O delay', (s) =>
+      s.processes.delayAccounting === 'off' ? 'not counted' : ms(s.processes.totalBlkioDelayUs),
+    )
     row('network rx / tx', (s) => pair(sum(s, 'rxBytes'), sum(s, 'txBytes')))
     row('read in', (s) => formatMicroseconds(s.readUs))
     lines.push(table.toString())
   }
 
   if (frozen && !frozen.caught) lines.push(`frozen snapshot: missed; ${frozen.reason}`)
+  if (record.cgroup.delays) lines.push(delaysLine(record.cgroup.delays))
   return lines.join('\n')
+}
+
+/** The tasks' delays over the operation (cgroup.delays), in words. */
+function delaysLine(delays: TaskDelays): string {
+  const span = delays.from === 'before' ? 'from the before snapshot to the freeze' : 'since CRIU restored them'
+  const blkio = delays.blkioDelayUs === undefined ? delays.note : `block-I/O delay ${ms(delays.blkioDelayUs)}`
+  return `delays of ${delays.tasks} task(s) ${span}: CPU wait ${ms(delays.cpuWaitUs)}, ${blkio}`
 }
 
 function checksAndWarnings(record: OperationRecord): string[] {

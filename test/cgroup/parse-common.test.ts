@@ -1,3 +1,4 @@
+import {execa} from 'execa'
 import assert from 'node:assert/strict'
 
 import {
@@ -8,6 +9,8 @@ import {
   readInteger,
   readKeyed,
   readLimit,
+  ticksToUs,
+  USER_HZ_TICK_US,
 } from '../../src/cgroup/parse-common.js'
 
 describe('cgroup file helpers', () => {
@@ -74,5 +77,13 @@ describe('cgroup file helpers', () => {
     assert.equal(nsToUs(999), 0)
     // eslint-disable-next-line unicorn/no-useless-undefined -- a missing value is the case under test
     assert.equal(nsToUs(undefined), undefined)
+  })
+
+  it('turns clock ticks into µs at the USER_HZ this host reports (getconf CLK_TCK)', async () => {
+    const clockTicks = Number((await execa('getconf', ['CLK_TCK'])).stdout)
+    assert.equal(USER_HZ_TICK_US, 1_000_000 / clockTicks)
+    assert.equal(ticksToUs(132), 1_320_000)
+    // eslint-disable-next-line unicorn/no-useless-undefined -- a missing value is the case under test
+    assert.equal(ticksToUs(undefined), undefined)
   })
 })

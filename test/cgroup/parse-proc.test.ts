@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 
 import {
+  parseDelayAccounting,
   parseNetDev,
   parseProcStat,
   parseSchedstat,
@@ -12,10 +13,47 @@ import {fixture} from '../helpers/fixtures.js'
 const STAT_TAIL = '27087 27087 0 -1 4194560 3062 418 1 0 2 3 3 0 20 0 1 0 124956 2322432 324 18446744073709551615'
 
 describe('/proc parsers', () => {
-  it('reads pid, comm and state from /proc/PID/stat', () => {
+  it('reads pid, comm, state and the block-I/O delay ticks (field 42) from /proc/PID/stat', () => {
     assert.deepEqual(parseProcStat(fixture('cgroup-v1/proc/27792/stat')), {
-      value: {comm: 'sleep', pid: 27_792, state: 'S'},
+      value: {blkioTicks: 0, comm: 'sleep', pid: 27_792, state: 'S'},
       warnings: [],
+    })
+  })
+
+  it('reads field 42 of a real dd waiting on direct reads, with delay accounting on and after it was switched off', () => {
+    // The parser gives the kernel's figure whatever the switch says: the snapshot decides what it means.
+    const dd = ['on', 'on-later', 'off'].map((tree) => parseProcStat(fixture(`task-delays/${tree}/proc/11473/stat`)))
+    assert.deepEqual(
+      dd.map((parsed) => parsed.value?.blkioTicks),
+      [132, 167, 169],
+    )
+    assert.deepEqual(dd[0].value, {blkioTicks: 132, comm: 'dd', pid: 11_473, state: 'D'})
+    assert.equal(parseProcStat(fixture('task-delays/on/proc/11429/stat')).value?.blkioTicks, 0)
+  })
+
+  it('has no block-I/O ticks for a stat line without field 42, and warns about one that is not a number', () => {
+    assert.deepEqual(parseProcStat(`12 (sleep) S ${STAT_TAIL}\n`), {
+      value: {comm: 'sleep', pid: 12, state: 'S'},
+      warnings: [],
+    })
+    const fields = fixture('task-delays/on/proc/11473/stat').split(' ')
+    fields[41] = 'x'
+    assert.deepEqual(parseProcStat(fields.join(' '), '/proc/11473/stat'), {
+      value: {comm: 'dd', pid: 11_473, state: 'D'},
+      warnings: ['/proc/11473/stat: field 42 is not a number: "x"'],
+    })
+  })
+
+  it('reads kernel.task_delayacct as on or off, nothing when the kernel has no such file', () => {
+    assert.deepEqual(parseDelayAccounting(fixture('task-delays/on/proc/sys/kernel/task_delayacct')), {
+      value: 'on',
+      warnings: [],
+    })
+    assert.equal(parseDelayAccounting(fixture('task-delays/off/proc/sys/kernel/task_delayacct')).value, 'off')
+    assert.deepEqual(parseDelayAccounting(), {value: undefined, warnings: []})
+    assert.deepEqual(parseDelayAccounting('2\n', '/proc/sys/kernel/task_delayacct'), {
+      value: undefined,
+      warnings: ['/proc/sys/kernel/task_delayacct: expected 0 or 1, found "2"'],
     })
   })
 
@@ -92,6 +130,19 @@ describe('/proc parsers', () => {
     })
     assert.equal(summary.totalWaitUs, 600)
     assert.equal(summary.list, list)
+  })
+
+  it('sums the block-I/O delays the tasks have, and says whether delay accounting was on', () => {
+    const list = [
+      {blkioDelayUs: 1_320_000, comm: 'dd', pid: 2, state: 'D'},
+      {blkioDelayUs: 0, comm: 'sh', pid: 1, state: 'S'},
+    ]
+    const summary = summarizeProcesses(list, 'on')
+    assert.equal(summary.delayAccounting, 'on')
+    assert.equal(summary.totalBlkioDelayUs, 1_320_000)
+    const off = summarizeProcesses([{comm: 'sh', pid: 1, state: 'S'}], 'off')
+    assert.equal(off.delayAccounting, 'off')
+    assert.ok(!('totalBlkioDelayUs' in off), 'absent, not 0')
   })
 
   it('leaves the run delay absent, not 0, when no task has a schedstat', () => {

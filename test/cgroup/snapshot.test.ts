@@ -125,6 +125,9 @@ describe('takeSnapshot', () => {
         ],
       )
       assert.equal(snapshot.processes.totalWaitUs, 16_027)
+      // The fixture has no proc/sys/kernel/task_delayacct: accounting unknown, so no block-I/O delay.
+      assert.equal(snapshot.processes.delayAccounting, undefined)
+      assert.ok(snapshot.processes.list.every((p) => p.blkioDelayUs === undefined))
       assert.deepEqual(snapshot.network[1], {
         interface: 'eth0',
         rxBytes: 1610,
@@ -133,6 +136,55 @@ describe('takeSnapshot', () => {
         txPackets: 8,
       })
       assert.deepEqual(snapshot.warnings, [])
+    })
+  })
+
+  describe('on the task-delays fixture (a dd waiting on direct reads, accounting on, then off)', () => {
+    const tree = fixturePath('task-delays')
+
+    /** The snapshots of one reading: its proc tree, with the cgroup files captured with the first. */
+    async function snapshotsOfReading(reading: string): Promise<[CgroupSnapshot, CgroupSnapshot]> {
+      const proc = path.join(tree, reading, 'proc')
+      const target = await locateCgroup(11_473, path.join(tree, 'on/sys/fs/cgroup'), proc)
+      const roots = {proc, sys: path.join(tree, 'on/sys')}
+      return [await takeSnapshot(target, roots), takeSnapshotSync(target, roots)]
+    }
+
+    it('gives each task its block-I/O delay from the stat line it reads anyway, and their sum', async () => {
+      const [async, sync] = await snapshotsOfReading('on')
+      assert.deepEqual(values(sync), values(async))
+      const {list, ...summary} = async.processes
+      assert.deepEqual(
+        list.map((p) => [p.pid, p.comm, p.state, p.blkioDelayUs, p.schedstat?.waitUs]),
+        [
+          [11_429, 'sh', 'S', 0, 7438],
+          [11_473, 'dd', 'D', 1_320_000, 242_680],
+        ],
+      )
+      assert.deepEqual(summary, {
+        delayAccounting: 'on',
+        states: {...summary.states, sleeping: 1, uninterruptible: 1},
+        totalBlkioDelayUs: 1_320_000,
+        totalWaitUs: 7438 + 242_680,
+      })
+      assert.equal(summary.states.running + summary.states.zombie, 0)
+      assert.deepEqual(async.warnings, [])
+    })
+
+    it("leaves every block-I/O delay out when accounting was off, though dd's stat still holds 169 ticks", async () => {
+      const [async, sync] = await snapshotsOfReading('off')
+      assert.deepEqual(values(sync), values(async))
+      assert.equal(async.processes.delayAccounting, 'off')
+      assert.deepEqual(
+        async.processes.list.map((p) => [p.comm, p.blkioDelayUs]),
+        [
+          ['sh', undefined],
+          ['dd', undefined],
+        ],
+      )
+      assert.ok(!('totalBlkioDelayUs' in async.processes), 'absent, not 0')
+      assert.equal(async.processes.totalWaitUs, 7438 + 378_637)
+      assert.deepEqual(async.warnings, [])
     })
   })
 
@@ -181,6 +233,28 @@ describe('takeSnapshot', () => {
       assert.equal(async.processes.list[1].schedstat, undefined)
       assert.equal(async.processes.totalWaitUs, 1500)
       assert.deepEqual(async.warnings, [])
+    })
+
+    it('says why it could not read kernel.task_delayacct, and leaves the delays out', async () => {
+      const sysctl = path.join(tree, 'proc/sys/kernel/task_delayacct')
+      await mkdir(sysctl, {recursive: true})
+      const [unreadable] = await snapshotsOf(tree, 1)
+      assert.deepEqual(unreadable.warnings, [`${sysctl}: EISDIR`])
+      assert.equal(unreadable.processes.delayAccounting, undefined)
+
+      await rm(sysctl, {recursive: true})
+      await writeFile(sysctl, 'yes\n')
+      const [garbled] = await snapshotsOf(tree, 1)
+      assert.deepEqual(garbled.warnings, [`${sysctl}: expected 0 or 1, found "yes"`])
+      assert.ok(garbled.processes.list.every((p) => p.blkioDelayUs === undefined))
+
+      await writeFile(sysctl, '1\n')
+      const [on] = await snapshotsOf(tree, 1)
+      assert.deepEqual(
+        on.processes.list.map((p) => p.blkioDelayUs),
+        [0, 0, 0],
+      )
+      assert.equal(on.processes.totalBlkioDelayUs, 0, 'a real 0: accounting on, no task waited')
     })
 
     it('has no network when the first process is gone, and no processes for an empty cgroup', async () => {

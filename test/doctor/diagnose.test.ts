@@ -27,6 +27,8 @@ function healthy(): HostFacts {
       path: '/usr/local/sbin/criu',
       version: '4.1.1',
     },
+    // The kernel's default since 5.14, and this host's until someone runs sysctl.
+    delayAccounting: 'off',
     hardLimits: {nofile: 20_000, nproc: 96_365},
     isRoot: true,
     kernel: '6.18.44',
@@ -187,6 +189,29 @@ describe('diagnose', () => {
     assert.deepEqual([failed.status, failed.value, failed.fix], ['fail', 'checkpoint stalled', 'Install CRIU >= 4.2.'])
     assert.equal(diagnose(stalled).ok, false)
     assert.equal(check(healthy(), 'checkpoint'), undefined, 'no probe, no check')
+  })
+
+  it('offers the command that switches delay accounting on, as information: checkpointing does not need it', () => {
+    const off = check(healthy(), 'delay-accounting')
+    assert.deepEqual([off.status, off.value], ['info', 'off (kernel.task_delayacct = 0)'])
+    assert.match(
+      off.fix!,
+      /^sysctl -w kernel\.task_delayacct=1 \(as root, until the next boot\), then start the containers/,
+    )
+    assert.match(off.detail!, /block-I\/O delay/)
+    assert.equal(diagnose(healthy()).ok, true)
+
+    const on = {...healthy(), delayAccounting: 'on' as const}
+    assert.deepEqual(check(on, 'delay-accounting'), {
+      id: 'delay-accounting',
+      label: 'delay accounting',
+      status: 'ok',
+      value: "on (kernel.task_delayacct = 1): snapshots carry each task's block-I/O delay",
+    })
+
+    const none = check({...healthy(), delayAccounting: 'unavailable' as const}, 'delay-accounting')
+    assert.deepEqual([none.status, none.value, none.fix], ['info', 'unavailable', undefined])
+    assert.match(none.detail!, /CONFIG_TASK_DELAY_ACCT/)
   })
 
   it("reports CRIU's own warnings from a passing criu check as a warning", () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 
-import {hardLimit, hasCapability} from '../../src/doctor/probe.js'
+import {hardLimit, hasCapability, readDelayAccounting} from '../../src/doctor/probe.js'
 import {which} from '../../src/process/which.js'
+import {fixturePath} from '../helpers/fixtures.js'
 
 describe('probe parsers', () => {
   it('reads hard limits from /proc/PID/limits text', () => {
@@ -21,5 +22,11 @@ describe('probe parsers', () => {
   it('finds the first executable on PATH, as execvp does', async () => {
     assert.equal(await which('sh', '/nonexistent:/bin:/usr/bin'), '/bin/sh')
     assert.equal(await which('no-such-executable-here', '/bin:/usr/bin'), undefined)
+  })
+
+  it('reads kernel.task_delayacct where snapshots read /proc, unavailable where there is none', async () => {
+    assert.equal(await readDelayAccounting({PODMAN_STATS_PROC_ROOT: fixturePath('task-delays/on/proc')}), 'on')
+    assert.equal(await readDelayAccounting({PODMAN_STATS_PROC_ROOT: fixturePath('task-delays/off/proc')}), 'off')
+    assert.equal(await readDelayAccounting({PODMAN_STATS_PROC_ROOT: fixturePath('cgroup-v1/proc')}), 'unavailable')
   })
 })

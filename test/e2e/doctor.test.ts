@@ -57,6 +57,15 @@ describe('doctor', () => {
     assert.equal(check(json<Diagnosis>(result), 'checkpoint'), undefined)
   })
 
+  it("reports the kernel's delay accounting switch as it reads now, never as a failure", async () => {
+    const result = await runCli(['doctor', '--json', '--no-probe'])
+    const delayAccounting = check(json<Diagnosis>(result), 'delay-accounting')
+    const switched = (await readFile('/proc/sys/kernel/task_delayacct', 'utf8')).trim()
+    const expected = switched === '1' ? ['ok', 'on'] : ['info', 'off']
+    assert.deepEqual([delayAccounting.status, delayAccounting.value.split(' ')[0]], expected)
+    if (switched === '0') assert.match(delayAccounting.fix!, /^sysctl -w kernel\.task_delayacct=1 /)
+  })
+
   it('on Ctrl-C twice during the checkpoint, exits 130 and leaves no probe container', async () => {
     const marker = path.join(await mkdtemp(path.join(os.tmpdir(), 'podman-stats-doctor-')), 'marker')
     // The fake podman (checkpoint only; everything else is real) works until it is killed.

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict'
 
 import {PodmanStatsError} from '../../src/errors.js'
 import {buildRecord, RecordParts, timed} from '../../src/record/build-record.js'
+import {metricsOfRecord} from '../../src/record/metrics.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
+import {caught, ON_TO_ON_LATER_US, readingOf} from '../helpers/task-delays.js'
 
 const HOST = {
   cgroup: 'hybrid' as const,
@@ -104,6 +106,47 @@ describe('the record', () => {
         ['note', 'ratio'].filter((field) => field in (record.criu.statistics ?? {})),
         [],
       )
+    })
+  })
+
+  describe("the tasks' delays", () => {
+    it('derives them from the before and frozen snapshots, valid, and hands them to the summary metrics', async () => {
+      const before = await readingOf('on', -200_000)
+      const frozen = await readingOf('on-later', -200_000 + ON_TO_ON_LATER_US)
+      const record = buildRecord(parts({cgroup: {before, frozen: caught(frozen)}}))
+      assert.deepEqual(validate(schemas.record, record).errors, [])
+      assert.deepEqual(record.cgroup.delays, {
+        blkioDelayUs: 350_000,
+        cpuWaitUs: 304_934 - 242_680,
+        from: 'before',
+        tasks: 2,
+        to: 'frozen',
+        windowUs: ON_TO_ON_LATER_US,
+      })
+      const metrics = metricsOfRecord(record)
+      assert.equal(metrics.checkpoint_task_cpu_wait_us, 304_934 - 242_680)
+      assert.equal(metrics.checkpoint_task_blkio_delay_us, 350_000)
+      assert.equal(metrics.restore_task_cpu_wait_us, undefined)
+    })
+
+    it('says why a restore has no block-I/O delay, and leaves the metric out', async () => {
+      const doc = JSON.parse(fixture('podman/restore-derived-criu-null.json'))
+      const after = await readingOf('off', 700_000)
+      const record = buildRecord(
+        parts({
+          cgroup: {after},
+          entry: doc.container_statistics[0],
+          operation: 'restore',
+          podmanDuration: doc.podman_restore_duration,
+        }),
+      )
+      assert.deepEqual(validate(schemas.record, record).errors, [])
+      assert.equal(record.cgroup.delays?.from, 'taskStart')
+      assert.match(record.cgroup.delays!.note!, /kernel\.task_delayacct was 0 when the after snapshot was read/)
+      assert.equal(record.cgroup.after?.processes.delayAccounting, 'off')
+      const metrics = metricsOfRecord(record)
+      assert.equal(metrics.restore_task_cpu_wait_us, 7438 + 378_637)
+      assert.ok(!('restore_task_blkio_delay_us' in metrics))
     })
   })
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {OperationRecord} from '../../src/record/record.js'
 import {renderRecord, renderRecords} from '../../src/render/record-table.js'
 import {fixture} from '../helpers/fixtures.js'
+import {caught, ON_TO_ON_LATER_US, readingOf} from '../helpers/task-delays.js'
 
 const [checkpoint] = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]
 const [restore] = JSON.parse(fixture('records/restore-4.3.1.json')) as OperationRecord[]
@@ -57,6 +58,27 @@ describe('renderRecord', () => {
     assert.match(text, /│ cgroup\s+│\s+after │/)
     assert.match(text, /\+[\d.]+ ms after podman/)
     assert.doesNotMatch(text, /before/)
+  })
+
+  it("shows the tasks' CPU wait and block-I/O delay in each snapshot, and their growth over the operation", async () => {
+    const before = await readingOf('on', -200_000)
+    const frozen = await readingOf('on-later', -200_000 + ON_TO_ON_LATER_US)
+    const delays = {blkioDelayUs: 350_000, cpuWaitUs: 62_254, from: 'before' as const, tasks: 2, to: 'frozen' as const}
+    const record: OperationRecord = {
+      ...checkpoint,
+      cgroup: {before, delays: {...delays, windowUs: ON_TO_ON_LATER_US}, frozen: caught(frozen)},
+    }
+    const text = renderRecord(record)
+    assert.match(text, /│ task CPU wait\s+│\s+250\.1 ms │\s+312\.4 ms │/)
+    assert.match(text, /│ task block-I\/O delay\s+│\s+1\.32 s │\s+1\.67 s │/)
+    assert.match(
+      text,
+      /^delays of 2 task\(s\) from the before snapshot to the freeze: CPU wait 62\.3 ms, block-I\/O delay 350\.0 ms$/m,
+    )
+    const off: OperationRecord = {...record, cgroup: {before, frozen: caught(await readingOf('off', 1_442_000))}}
+    assert.match(renderRecord(off), /│ task block-I\/O delay\s+│\s+1\.32 s │\s+not counted │/)
+    // The fixture records were made before delay accounting was read: no row says a wrong "off".
+    assert.match(renderRecord(checkpoint), /│ task block-I\/O delay\s+│\s+– │\s+– │/)
   })
 
   it('prints only the records that succeeded', () => {
