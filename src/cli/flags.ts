@@ -79,7 +79,8 @@ export const connectionFlags = {
 /** Where a migration goes (migrate, bench --to) and how it knows the container serves again. */
 export const migrationFlags = {
   from: Flags.string({
-    description: 'the source: a Podman URL (unix://, ssh://, tcp://) or a connection name [default: as podman]',
+    description:
+      "the source: a Podman URL (unix://, ssh://, tcp://), a connection name, or 'local' (this host's Podman, no service) [default: as podman]",
     helpGroup: 'MIGRATION',
   }),
   'ready-cmd': Flags.string({
@@ -105,7 +106,8 @@ export const migrationFlags = {
     helpGroup: 'MIGRATION',
   }),
   to: Flags.string({
-    description: 'the target: a Podman URL (unix://, ssh://, tcp://) or a connection name',
+    description:
+      "the target: a Podman URL (unix://, ssh://, tcp://), a connection name, or 'local' (this host's Podman, no service)",
     helpGroup: 'MIGRATION',
   }),
 }

@@ -1,6 +1,7 @@
 // Which Podman service podman-stats talks to: the local one, or a remote one through Podman's own
 // client (--url, --connection, CONTAINER_HOST, CONTAINER_CONNECTION), passed through as Podman
 // reads them.
+import {PodmanStatsError} from '../errors.js'
 
 /** How the connection was chosen, in Podman's words. */
 export type ConnectionSource = '--connection' | '--url' | 'CONTAINER_CONNECTION' | 'CONTAINER_HOST'
@@ -50,8 +51,24 @@ export function connectionOf(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pr
   return LOCAL
 }
 
-/** A service given as one value (migrate's --from, --to): a URL has a scheme, anything else is a connection's name. */
-export function connectionNamed(value: string): PodmanConnection {
+/**
+ * A service given as one value (migrate's --from, --to): a URL has a scheme, `local` is the
+ * Podman of this host without a service (so that a container can be migrated back to where it
+ * came from), anything else is a connection's name.
+ */
+export function connectionNamed(value: string, env: NodeJS.ProcessEnv = process.env): PodmanConnection {
+  if (value === 'local') {
+    // podman inherits the environment: with either variable set, no podman call would be local.
+    const variable = ['CONTAINER_HOST', 'CONTAINER_CONNECTION'].find((name) => env[name])
+    if (variable) {
+      throw new PodmanStatsError('USAGE', `'local' names this host's Podman, but ${variable} sends podman elsewhere`, {
+        suggestions: [`Unset ${variable}, and name its service with --from or --to instead.`],
+      })
+    }
+
+    return LOCAL
+  }
+
   return value.includes('://') ? connectionOf({url: value}, {}) : connectionOf({connection: value}, {})
 }
 

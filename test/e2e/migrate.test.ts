@@ -125,6 +125,12 @@ describe('migrate between two real Podman hosts on this machine (scripts/second-
     assert.equal(record.ready?.answered, true)
     assert.ok(record.downtime!.toReadyUs! > record.downtime!.toRunningUs)
     assert.equal(record.phases.readyUs! > 0, true)
+    // Back to this host's own Podman, which runs no service: --to local.
+    const back = migration(await runCli(['migrate', name, '--from', urlB, '--to', 'local', '--json']))
+    assert.equal(back.outcome, 'ok', back.error?.message)
+    assert.equal(back.to.connection, 'local')
+    assert.equal(await podman('container', 'inspect', '--format', '{{.State.Status}}', name), 'running')
+    assert.equal(await stateOn(urlB, name), 'absent')
   })
 
   describe('Ctrl-C', function () {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 
-import {connectionOf, describeConnection, podmanConnection, usePodmanConnection} from '../../src/podman/connection.js'
+import {
+  connectionNamed,
+  connectionOf,
+  describeConnection,
+  podmanConnection,
+  usePodmanConnection,
+} from '../../src/podman/connection.js'
 import {podmanArgv} from '../../src/podman/exec.js'
 
 describe('the Podman connection', () => {
@@ -52,5 +58,16 @@ describe('the Podman connection', () => {
 
   it('names a remote service reached without flag or variable (a podman-remote build)', () => {
     assert.equal(describeConnection({globalArgs: [], remote: true}), "remote: podman's default connection")
+  })
+
+  it("reads migrate's --from/--to: a URL, a connection's name, or local (no service), refused where the environment names one", () => {
+    assert.deepEqual(connectionNamed('unix:///run/b.sock', {}).globalArgs, ['--url', 'unix:///run/b.sock'])
+    assert.deepEqual(connectionNamed('lab', {}).globalArgs, ['--connection', 'lab'])
+    const local = connectionNamed('local', {})
+    assert.deepEqual([local.remote, local.globalArgs, describeConnection(local)], [false, [], 'local'])
+    assert.throws(
+      () => connectionNamed('local', {CONTAINER_HOST: 'unix:///run/a.sock'}),
+      /'local' names this host's Podman, but CONTAINER_HOST sends podman elsewhere/,
+    )
   })
 })
