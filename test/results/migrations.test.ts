@@ -2,12 +2,14 @@ import assert from 'node:assert/strict'
 import {writeFile} from 'node:fs/promises'
 
 import {readResults} from '../../src/results/read-results.js'
-import {samplesOf} from '../../src/results/samples.js'
+import {benchSamplesOf, samplesOf} from '../../src/results/samples.js'
 import {summarize} from '../../src/results/summary.js'
 import {fixturePath} from '../helpers/fixtures.js'
 import {tempDir} from '../helpers/temp.js'
 
 const FILE = fixturePath('migrations/migrations-4.3.1.jsonl')
+// A real `bench --to` run (docs/examples/migration-memory.sh, 16 MiB): 1 warm-up and 5 cycles, two legs each.
+const BENCH = fixturePath('migrations/bench-migrate-16MiB-4.3.1.jsonl')
 
 describe('migration records in results files', () => {
   const dir = tempDir('podman-stats-migrations-')
@@ -72,5 +74,40 @@ describe('migration records in results files', () => {
       ],
     )
     await writeFile(file, '')
+  })
+
+  it("reads a migration bench's legs and summarizes each direction apart, warm-ups left out", async () => {
+    const results = await readResults(BENCH)
+    assert.deepEqual(results.problems, [])
+    assert.equal(results.benchMigrations.length, 12)
+    assert.deepEqual(
+      results.benchMigrations.slice(0, 4).map((l) => [l.warmup, l.iteration, l.leg]),
+      [
+        [true, 1, 'there'],
+        [true, 1, 'back'],
+        [false, 1, 'there'],
+        [false, 1, 'back'],
+      ],
+    )
+    const samples = benchSamplesOf(results)
+    assert.equal(samples.length, 10)
+    const there = results.benchMigrations.filter((l) => !l.warmup && l.leg === 'there')
+    const thereSamples = samples.filter((s) => s.configuration === 'A→B migrate')
+    assert.deepEqual(
+      thereSamples.map((s) => s.values.downtime_to_running_us),
+      there.map((l) => l.migration.downtime!.toRunningUs),
+    )
+    const summary = summarize(samples, 'A→B migrate')
+    assert.deepEqual(
+      summary.configurations.map((c) => [c.configuration, c.n]),
+      [
+        ['A→B migrate', 5],
+        ['B→A migrate', 5],
+      ],
+    )
+    // The B→A archives were written by B's service, whose client drops --compress: plain tar, and said.
+    const back = results.benchMigrations.filter((l) => l.leg === 'back')
+    assert.ok(back.every((l) => l.migration.archive.compression === 'none'))
+    assert.ok(there.every((l) => l.migration.archive.compression === 'zstd'))
   })
 })
