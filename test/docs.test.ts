@@ -21,8 +21,10 @@ function propertyNames(node: unknown, names = new Set<string>()): Set<string> {
 }
 
 describe('docs/statistics.md', () => {
-  it('explains every field of the record, a cgroup snapshot and a migration', () => {
-    const names = ['record', 'cgroup-snapshot', 'migration'].flatMap((name) => [...propertyNames(schema(name))])
+  it('explains every field of the record, a cgroup snapshot, a series and a migration', () => {
+    const names = ['record', 'cgroup-snapshot', 'series', 'migration'].flatMap((name) => [
+      ...propertyNames(schema(name)),
+    ])
     const missing = names.filter((name) => !doc.includes(name))
     assert.deepEqual(missing, [])
   })

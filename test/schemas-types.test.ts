@@ -64,6 +64,29 @@ export type LineCount = number
     )
   })
 
+  it("import another schema's definition under that schema's name for it", () => {
+    const [, user] = schemaTypes([
+      {name: 'series', schema: {$defs: {summary: {type: 'string'}}, $id: `${ID}series.schema.json`, type: 'object'}},
+      {
+        name: 'record',
+        schema: {
+          $id: `${ID}record.schema.json`,
+          properties: {a: {$ref: 'series.schema.json#/$defs/summary'}, b: {$ref: 'series.schema.json'}},
+          type: 'object',
+        },
+      },
+    ])
+    assert.match(user.text, /^import type \{SeriesDocument, SeriesSummary\} from '\.\/series\.js'$/m)
+    assert.match(user.text, /a\?: SeriesSummary\n {2}b\?: SeriesDocument\n/)
+    const refer = (ref: string) => () =>
+      schemaTypes([
+        {name: 'series', schema: {$defs: {summary: {type: 'string'}}, $id: `${ID}series.schema.json`}},
+        {name: 'z', schema: {$id: `${ID}z.schema.json`, $ref: ref}},
+      ])
+    assert.throws(refer('series.schema.json#/$defs/missing'), /series\.schema\.json#\/\$defs\/missing is not defined/)
+    assert.throws(refer('series.schema.json#/properties/a'), /only a whole schema or one of its \$defs/)
+  })
+
   it('give patternProperties an index signature and name the patterns, and intersect allOf', () => {
     const [{text}] = schemaTypes([
       {
