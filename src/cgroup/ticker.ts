@@ -83,6 +83,9 @@ export class Ticker {
         member.tick(now)
       }
     }, group.periodMs)
+    // Podman's process keeps the loop alive while it runs, a tail's wait after it: a timer left
+    // running by a failure in between must not keep podman-stats from exiting.
+    group.timer.unref()
   }
 
   /** The group's timer at a new period; each member keeps its own period. */

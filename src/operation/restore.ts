@@ -236,7 +236,12 @@ async function startSamplings(
       return [info.id, startSampling({...subject, operation: 'restore'}, options, ticker)]
     }),
   )
-  return (run, restored) => finishSamplings(samplings, restored, run, {options, signal, started, ticker})
+  return (run, restored) => {
+    const series = finishSamplings(samplings, restored, run, {options, signal, started, ticker})
+    // Awaited once the records are built: a failure must wait for them, not end the process first.
+    series.catch(() => {})
+    return series
+  }
 }
 
 /**
