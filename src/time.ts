@@ -13,3 +13,8 @@ export function cpuMicrosecondsSince(start: NodeJS.CpuUsage): number {
   const {system, user} = process.cpuUsage(start)
   return user + system
 }
+
+/** Whole µs from `fromNs` to `toNs`, negative when `toNs` comes first. */
+export function signedMicrosecondsBetween(fromNs: bigint, toNs: bigint): number {
+  return toNs >= fromNs ? microsecondsBetween(fromNs, toNs) : -microsecondsBetween(toNs, fromNs)
+}

@@ -22,3 +22,16 @@ export function formatBytes(bytes: number): string {
 export function formatPages(pages: number, pageSize: number): string {
   return `${pages} (${formatBytes(pages * pageSize)})`
 }
+
+const DURATION_UNITS_US: Record<string, number> = {ms: 1000, s: 1_000_000, us: 1, µs: 1}
+
+/**
+ * A duration as a person writes it, "20ms", "0.5s", "1s", "250us", in whole µs; undefined for
+ * anything else. A bare number is refused: 20 could mean milliseconds or seconds.
+ */
+export function parseDurationUs(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|us|µs)\s*$/i.exec(text)
+  if (!match) return undefined
+  const us = Number(match[1]) * DURATION_UNITS_US[match[2].toLowerCase()]
+  return Number.isSafeInteger(Math.round(us)) ? Math.round(us) : undefined
+}

@@ -21,8 +21,8 @@ function propertyNames(node: unknown, names = new Set<string>()): Set<string> {
 }
 
 describe('docs/statistics.md', () => {
-  it('explains every field of the record, a cgroup snapshot, a migration, and the summaries', () => {
-    const documents = ['record', 'cgroup-snapshot', 'migration', 'summary', 'bench-result', 'report']
+  it('explains every field of the record, a cgroup snapshot, a series, a migration, and the summaries', () => {
+    const documents = ['record', 'cgroup-snapshot', 'series', 'migration', 'summary', 'bench-result', 'report']
     const names = documents.flatMap((name) => [...propertyNames(schema(name))])
     const missing = names.filter((name) => !doc.includes(name))
     assert.deepEqual(missing, [])

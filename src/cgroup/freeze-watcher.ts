@@ -6,6 +6,7 @@ import {FreezePoller} from './freeze-poller.js'
 import {FreezerState, parseFreezerFile} from './freezer.js'
 import {procRoot} from './roots.js'
 import {takeSnapshotSync} from './snapshot.js'
+import {Ticker} from './ticker.js'
 import {CgroupSnapshot, CgroupTarget} from './types.js'
 
 /**
@@ -73,6 +74,11 @@ export interface FreezeWatchOptions {
   method?: FreezeWatchMethod
   /** The container's init process on the host: tasks needs it (without it, event is used). */
   pid?: number
+  /**
+   * tasks: poll on this shared timer instead of one of the watch's own, so that a series sampled
+   * at a multiple of the poll's 10 ms takes its points on the same wake-ups (ticker.ts).
+   */
+  ticker?: Ticker
 }
 
 /**
@@ -93,15 +99,15 @@ export class FreezeWatcher {
   private poller?: FreezePoller
   private readonly readBuffer = Buffer.alloc(256)
   private result?: Observed
+  private stopTaskPolls?: () => void
   private taskFd?: number
-  private taskTimer?: NodeJS.Timeout
 
   /** Stops watching and returns what was seen. */
   async stop(): Promise<FreezeWatchResult> {
     const {result} = this
     if (!result) throw new Error('stop() before watch()')
     this.closeEvents()
-    clearInterval(this.taskTimer)
+    this.stopTaskPolls?.()
     if (this.taskFd !== undefined) closeSync(this.taskFd)
     this.taskFd = undefined
     if (this.poller) {
@@ -117,12 +123,12 @@ export class FreezeWatcher {
    * Starts watching the target's freezer: by inotify, which is set up when this returns; by a
    * polling thread where inotify fails, once its first poll is done.
    */
-  async watch(target: CgroupTarget, {method = 'tasks', pid}: FreezeWatchOptions = {}): Promise<void> {
+  async watch(target: CgroupTarget, {method = 'tasks', pid, ticker}: FreezeWatchOptions = {}): Promise<void> {
     if (this.result) throw new Error('watch() twice')
     const result: Observed = {events: 0, method, polls: 0, startedNs: monotonicNs()}
     this.result = result
     if (method === 'tasks' && pid !== undefined && pid > 0) {
-      this.watchTasks(target, pid, result)
+      this.watchTasks(target, pid, result, ticker)
       return
     }
 
@@ -213,7 +219,7 @@ export class FreezeWatcher {
    * seized it with ptrace) or 'D' while the freezer says FREEZING or FROZEN (a plain 'D' is also
    * disk wait). The snapshot is read then, and the polling ends.
    */
-  private watchTasks(target: CgroupTarget, pid: number, result: Observed): void {
+  private watchTasks(target: CgroupTarget, pid: number, result: Observed, ticker?: Ticker): void {
     let lastRunningNs = result.startedNs
     // Opened once and read from offset 0 each poll: one pread, no open or close.
     const fd = openSync(path.join(procRoot(), String(pid), 'stat'), 'r')
@@ -234,7 +240,7 @@ export class FreezeWatcher {
           return
         }
 
-        clearInterval(this.taskTimer)
+        this.stopTaskPolls?.()
         result.firstSeenNs = now
         result.lastThawedBeforeNs = lastRunningNs
         result.taskState = state
@@ -244,12 +250,17 @@ export class FreezeWatcher {
         result.stateAfterRead = readFreezerSync(target)
       } catch (error) {
         // ENOENT: the task is gone (CRIU killed it at the end of the dump, or it exited).
-        clearInterval(this.taskTimer)
+        this.stopTaskPolls?.()
         result.error = errorCode(error)
       }
     }
 
-    this.taskTimer = setInterval(poll, TASK_POLL_INTERVAL_MS)
+    if (ticker) {
+      this.stopTaskPolls = ticker.subscribe(TASK_POLL_INTERVAL_MS, poll)
+    } else {
+      const timer = setInterval(poll, TASK_POLL_INTERVAL_MS)
+      this.stopTaskPolls = () => clearInterval(timer)
+    }
   }
 }
 

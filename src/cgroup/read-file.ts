@@ -59,22 +59,39 @@ export function tryReadSync(file: string): FileRead {
   }
 
   try {
-    let length = 0
-    for (;;) {
-      if (length === syncBuffer.length) {
-        const bigger = Buffer.allocUnsafe(length * 2)
-        syncBuffer.copy(bigger)
-        syncBuffer = bigger
-      }
-
-      const bytes = readSync(fd, syncBuffer, length, syncBuffer.length - length, null)
-      if (bytes === 0) return {text: syncBuffer.toString('utf8', 0, length)}
-      length += bytes
-    }
+    return {text: readToEnd(fd, null)}
   } catch (error) {
     return failure(error)
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * The whole text of a file held open, read again from its start (pread at offset 0): a kernel
+ * file shows its values as they are at each read, without the open and close of tryReadSync. The
+ * kernel's seq files fill a read as far as the buffer goes, so a read that leaves room is the
+ * whole file: one system call. Throws what read(2) gives, e.g. ENODEV once the file's cgroup is
+ * removed.
+ */
+export function rereadSync(fd: number): string {
+  const bytes = readSync(fd, syncBuffer, 0, syncBuffer.length, 0)
+  return bytes < syncBuffer.length ? syncBuffer.toString('utf8', 0, bytes) : readToEnd(fd, 0)
+}
+
+/** To EOF into the shared buffer, grown as needed: from the file's position (null) or from `start`. */
+function readToEnd(fd: number, start: null | number): string {
+  let length = 0
+  for (;;) {
+    if (length === syncBuffer.length) {
+      const bigger = Buffer.allocUnsafe(length * 2)
+      syncBuffer.copy(bigger)
+      syncBuffer = bigger
+    }
+
+    const bytes = readSync(fd, syncBuffer, length, syncBuffer.length - length, start === null ? null : start + length)
+    if (bytes === 0) return syncBuffer.toString('utf8', 0, length)
+    length += bytes
   }
 }
 

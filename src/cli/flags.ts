@@ -1,5 +1,6 @@
 import {Flags, Interfaces} from '@oclif/core'
 
+import {DEFAULT_SAMPLE_TAIL, parseSampleInterval, parseSampleTail} from '../operation/sampling.js'
 import {PodmanFlagSpec} from '../podman/podman-flags.js'
 import {DEFAULT_STALL_SECONDS} from '../process/stall-watch.js'
 import {SEED} from '../statistics/bootstrap.js'
@@ -141,3 +142,29 @@ export const seedFlag = Flags.integer({
   max: 2 ** 32 - 1,
   min: 0,
 })
+
+/** --sample and its companions: the cgroup read at an interval around the operation (src/operation/sampling.ts). */
+export const sampleFlags = {
+  sample: Flags.custom<number>({
+    description:
+      "read the container's cgroup (memory, CPU, IO, pids, network) at this interval, e.g. 20ms, from one interval before podman starts until it returns, plus --sample-tail while the container runs; the record gets the series, its freeze a point at t = 0",
+    helpGroup: 'SAMPLING',
+    helpValue: '<interval>',
+    parse: async (input) => parseSampleInterval(input),
+  })(),
+  'sample-output': Flags.string({
+    dependsOn: ['sample'],
+    description:
+      'append each series to this JSON Lines file instead of the record, which then names the file and the series id',
+    helpGroup: 'SAMPLING',
+    helpValue: '<file>',
+  }),
+  'sample-tail': Flags.custom<number>({
+    // No default here: oclif would take it for the flag given, and ask for --sample (dependsOn).
+    dependsOn: ['sample'],
+    description: `go on sampling this long after podman returned, while the container runs (a restore, --leave-running) [default: ${DEFAULT_SAMPLE_TAIL}]`,
+    helpGroup: 'SAMPLING',
+    helpValue: '<duration>',
+    parse: async (input) => parseSampleTail(input),
+  })(),
+}

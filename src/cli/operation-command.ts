@@ -1,5 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
 import {runOperation} from '../operation/run.js'
+import {DEFAULT_SAMPLE_TAIL_MS} from '../operation/sampling.js'
 import {CHECKPOINT_FLAGS, pickPodmanFlags, PodmanFlagValues, RESTORE_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
 import {renderRecords} from '../render/record-table.js'
@@ -12,6 +13,9 @@ interface OperationFlags {
   'freeze-watch'?: 'event' | 'poll' | 'tasks'
   latest: boolean
   output?: string
+  sample?: number
+  'sample-output'?: string
+  'sample-tail'?: number
   'stall-timeout': number
   timeout: number
   url?: string
@@ -25,6 +29,7 @@ export abstract class OperationCommand extends BaseCommand {
     flags: OperationFlags & Record<string, unknown>,
   ): Promise<OperationRecord[]> {
     const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout} = flags
+    const {sample, 'sample-output': sampleOutput, 'sample-tail': tailMs} = flags
     this.connect(flags)
     // oclif types the arguments of a command that takes any number as unknown; they are strings.
     const inputs = argv.map(String)
@@ -32,8 +37,17 @@ export abstract class OperationCommand extends BaseCommand {
     checkSelection(operation, inputs, {...podman, all, latest})
     const result = await runOperation(
       operation,
-      {all, freezeWatch, inputs, latest, podmanFlags: podman, stallMs: stall * 1000, timeoutMs: timeout * 1000},
-      {notices: this.interruptNotices(), output},
+      {
+        all,
+        freezeWatch,
+        inputs,
+        latest,
+        podmanFlags: podman,
+        sample: sample === undefined ? undefined : {intervalMs: sample, tailMs: tailMs ?? DEFAULT_SAMPLE_TAIL_MS},
+        stallMs: stall * 1000,
+        timeoutMs: timeout * 1000,
+      },
+      {notices: this.interruptNotices(), output, sampleOutput},
     )
     // With --json oclif prints the records; the tables would be drawn for nothing (~20 ms).
     if (!this.jsonEnabled()) {

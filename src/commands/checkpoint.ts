@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {connectionFlags, freezeWatchFlag, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
+import {connectionFlags, freezeWatchFlag, podmanFlags, runFlags, sampleFlags, selectionFlags} from '../cli/flags.js'
 import {OperationCommand} from '../cli/operation-command.js'
 import {CHECKPOINT_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
@@ -16,11 +16,13 @@ Runs 'podman container checkpoint --print-stats' with Podman's own flags, times 
     '<%= config.bin %> <%= command.id %> web --export /tmp/web.tar.zst --compress zstd',
     '<%= config.bin %> <%= command.id %> web db --leave-running --json',
     '<%= config.bin %> <%= command.id %> --all --output results.jsonl',
+    '<%= config.bin %> <%= command.id %> web --sample 20ms --json',
   ]
   static flags = {
     ...selectionFlags,
     ...runFlags,
     'freeze-watch': freezeWatchFlag,
+    ...sampleFlags,
     ...connectionFlags,
     ...podmanFlags(CHECKPOINT_FLAGS),
   }

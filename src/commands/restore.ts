@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {connectionFlags, podmanFlags, runFlags, selectionFlags} from '../cli/flags.js'
+import {connectionFlags, podmanFlags, runFlags, sampleFlags, selectionFlags} from '../cli/flags.js'
 import {OperationCommand} from '../cli/operation-command.js'
 import {RESTORE_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
@@ -15,8 +15,15 @@ Runs 'podman container restore --print-stats' with Podman's own flags (in place,
     '<%= config.bin %> <%= command.id %> web',
     '<%= config.bin %> <%= command.id %> --import /tmp/web.tar.zst --name web2',
     '<%= config.bin %> <%= command.id %> web db --json --output results.jsonl',
+    '<%= config.bin %> <%= command.id %> web --sample 20ms --sample-tail 5s --sample-output series.jsonl',
   ]
-  static flags = {...selectionFlags, ...runFlags, ...connectionFlags, ...podmanFlags(RESTORE_FLAGS)}
+  static flags = {
+    ...selectionFlags,
+    ...runFlags,
+    ...sampleFlags,
+    ...connectionFlags,
+    ...podmanFlags(RESTORE_FLAGS),
+  }
   // Any number of containers. (oclif reads these statics as own properties: they cannot be inherited.)
   static strict = false
 

@@ -1,9 +1,10 @@
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {FreezeWatcher, FreezeWatchMethod, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
+import {FreezeWatcher, FreezeWatchOptions, FreezeWatchResult} from '../cgroup/freeze-watcher.js'
 import {thawIfFrozen} from '../cgroup/freezer.js'
 import {takeSnapshot} from '../cgroup/snapshot.js'
+import {Ticker} from '../cgroup/ticker.js'
 import {CgroupSnapshot, CgroupTarget} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo} from '../host/host-info.js'
@@ -12,18 +13,23 @@ import {CHECKPOINT_FLAGS, podmanFlagArgs} from '../podman/podman-flags.js'
 import {printStatsArgs, PrintStatsRun} from '../podman/print-stats-run.js'
 import {OperationClock, timed} from '../record/build-record.js'
 import {FrozenObservation, OperationRecord} from '../record/record.js'
+import {Series} from '../record/series.js'
 import {microsecondsBetween, monotonicNs} from '../time.js'
 import {Located, locateForCheckpoint} from './locate-target.js'
 import {interruptedDuring, runObserved} from './observe.js'
 import {entryOf, RecordContext, recordOf, statsFilesOf} from './record-entry.js'
 import {recoverAfterFailure, recoverAfterInterrupt} from './recovery.js'
 import {OperationRequest, OperationResult, requestOptions, Started, startOperation} from './request.js'
+import {SampleOptions, Sampling, startSampling} from './sampling.js'
 import {partition} from './selection.js'
 
 /** One container on its way through a checkpoint. */
 interface Prepared {
   before?: {snapshot: CgroupSnapshot; startNs: bigint}
   info: ContainerInfo
+  /** --sample: the sampling of its cgroup, and the series it made. */
+  sampling?: Sampling
+  series?: Series
   /** Absent when the cgroup cannot be read from here (a remote Podman): `unavailable` says why. */
   target?: CgroupTarget
   unavailable?: string
@@ -44,8 +50,11 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   const {failures, ready, records} = await partition('checkpoint', request, {options, started}, checkpointRefusal)
   if (ready.length === 0) return {failures, records}
 
-  const {host, prepared} = await prepareAll(ready, started, request.freezeWatch)
+  // One timer for the freeze watches' polls and the samplers' points (ticker.ts).
+  const ticker = request.sample ? new Ticker() : undefined
+  const {host, prepared} = await prepareAll(ready, started, {method: request.freezeWatch, ticker})
   const resolveUs = microsecondsBetween(resolveStart, monotonicNs())
+  if (request.sample && ticker) await startSamplings(prepared, started, request.sample, ticker)
   const snapshotStart = monotonicNs()
   await snapshotBefore(prepared)
   const snapshotUs = microsecondsBetween(snapshotStart, monotonicNs())
@@ -57,6 +66,7 @@ export async function checkpointContainers(request: OperationRequest): Promise<O
   )
   const {observerCpuUs, run} = await runObserved('checkpoint', args, request)
   await settleAfterRun(prepared, run)
+  await finishSamplings(prepared, run, request.signal)
 
   const succeeded = prepared.filter((p) => entryOf(run, p.info.id, p.info.name).entry).map((p) => p.info)
   const statsFiles = await statsFilesOf('checkpoint', succeeded, options, Date.parse(started.startedAt))
@@ -110,14 +120,44 @@ function clockOf(p: Prepared, run: PrintStatsRun): OperationClock {
 async function prepareAll(
   ready: ContainerInfo[],
   started: Started,
-  method?: FreezeWatchMethod,
+  watch: Pick<FreezeWatchOptions, 'method' | 'ticker'>,
 ): Promise<{host: HostInfo; prepared: Prepared[]}> {
   const [located, host] = await Promise.all([
     Promise.all(ready.map((info) => locateForCheckpoint(info))),
     started.host(ready[0].runtime),
   ])
-  const prepared = await Promise.all(ready.map((info, i) => prepare(info, located[i], method)))
+  const prepared = await Promise.all(ready.map((info, i) => prepare(info, located[i], watch)))
   return {host, prepared}
+}
+
+/** --sample: each readable cgroup sampled from now; podman starts one interval later, so that every series has a lead. */
+async function startSamplings(
+  prepared: Prepared[],
+  started: Started,
+  options: SampleOptions,
+  ticker: Ticker,
+): Promise<void> {
+  for (const p of prepared) {
+    if (!p.target) continue
+    const {id, pid} = p.info
+    const subject = {container: id, operation: 'checkpoint' as const, pid: pid > 0 ? pid : undefined}
+    p.sampling = startSampling({...subject, startedAt: started.startedAt, target: p.target}, options, ticker)
+  }
+
+  await Promise.all(prepared.map((p) => p.sampling?.lead()))
+}
+
+/** The before and frozen snapshots join each series as points; the series end (after a tail if the container runs). */
+async function finishSamplings(prepared: Prepared[], run: PrintStatsRun, signal?: AbortSignal): Promise<void> {
+  await Promise.all(
+    prepared.map(async (p) => {
+      const {before, sampling, target, watched} = p
+      if (!sampling || !target) return
+      if (before) sampling.event('before', before.startNs, before.snapshot, target)
+      if (watched?.caught) sampling.event('freeze', watched.snapshotStartNs, watched.snapshot, target)
+      p.series = await sampling.finish(clockOf(p, run), signal)
+    }),
+  )
 }
 
 /** The `before` snapshot of every container, all at once, each timed from its own start. */
@@ -168,6 +208,7 @@ function checkpointRecord(
     container: {id: p.info.id, image: p.info.image, input: p.info.input, name: p.info.name},
     entry,
     error,
+    series: p.series,
     warnings: watched?.fallback
       ? [
           ...p.warnings,
@@ -178,12 +219,16 @@ function checkpointRecord(
   return {error, record}
 }
 
-async function prepare(info: ContainerInfo, located: Located, method?: FreezeWatchMethod): Promise<Prepared> {
+async function prepare(
+  info: ContainerInfo,
+  located: Located,
+  watch: Pick<FreezeWatchOptions, 'method' | 'ticker'>,
+): Promise<Prepared> {
   const {target, unavailable} = located
   if (!target) return {info, unavailable, warnings: [`no cgroup snapshots: ${unavailable}`]}
   const watcher = new FreezeWatcher()
   try {
-    await watcher.watch(target, {method, pid: info.pid > 0 ? info.pid : await firstTaskOf(target)})
+    await watcher.watch(target, {...watch, pid: info.pid > 0 ? info.pid : await firstTaskOf(target)})
     return {info, target, warnings: [], watcher}
   } catch (error) {
     const why = `the freezer of ${target.freezerFile} could not be watched: ${(error as Error).message}; no frozen snapshot`

@@ -51,6 +51,7 @@ export function recordOf(
     container: OperationRecord['container']
     entry?: PodmanContainerStatistics
     error?: PodmanStatsError
+    series?: OperationRecord['series']
     warnings: string[]
   },
 ): OperationRecord {
@@ -75,6 +76,7 @@ export function recordOf(
     options: context.options,
     phases: context.phases,
     podmanDuration: run.stats?.podmanDuration,
+    series: own.series,
     startedAt: context.started.startedAt,
     startNs: context.started.startNs,
     statsFile: reading && 'statistics' in reading ? reading : undefined,

@@ -1,5 +1,6 @@
 // What an operation is asked to do, what it returns, and the moment it starts.
 import type {FreezeWatchMethod} from '../cgroup/freeze-watcher.js'
+import type {SampleOptions} from './sampling.js'
 
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo, hostInfo, UNKNOWN_RUNTIME} from '../host/host-info.js'
@@ -30,6 +31,8 @@ export interface OperationRequest {
   latest?: boolean
   /** Podman's own flags by Podman's names (src/podman/podman-flags.ts). */
   podmanFlags: PodmanFlagValues
+  /** --sample: each container's cgroup read at this interval around the operation (sampling.ts). */
+  sample?: SampleOptions
   /**
    * Aborted at the first Ctrl-C: start nothing new. The lookup (inspect, ps) is cancelled; a
    * checkpoint or restore already running is waited for, then the container is put back as it

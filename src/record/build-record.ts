@@ -2,7 +2,7 @@ import {CgroupSnapshot} from '../cgroup/types.js'
 import {PodmanStatsError} from '../errors.js'
 import {HostInfo} from '../host/host-info.js'
 import {Operation, PodmanContainerStatistics} from '../podman/print-stats.js'
-import {microsecondsBetween} from '../time.js'
+import {microsecondsBetween, signedMicrosecondsBetween} from '../time.js'
 import {deriveCriuValues, runChecks} from './checks.js'
 import {OperationRecord, Phases, TimedSnapshot} from './record.js'
 import {compareWithPodman, StatsFileReading} from './stats-reading.js'
@@ -20,16 +20,12 @@ export function timed(snapshot: CgroupSnapshot, startNs: bigint, clock: Operatio
   return {
     ...snapshot,
     timing: {
-      relativeToFreezeUs: clock.freezeNs === undefined ? undefined : signedMicroseconds(clock.freezeNs, startNs),
+      relativeToFreezeUs: clock.freezeNs === undefined ? undefined : signedMicrosecondsBetween(clock.freezeNs, startNs),
       relativeToPodmanExitUs:
-        clock.podmanEndNs === undefined ? undefined : signedMicroseconds(clock.podmanEndNs, startNs),
-      relativeToPodmanStartUs: signedMicroseconds(clock.podmanStartNs, startNs),
+        clock.podmanEndNs === undefined ? undefined : signedMicrosecondsBetween(clock.podmanEndNs, startNs),
+      relativeToPodmanStartUs: signedMicrosecondsBetween(clock.podmanStartNs, startNs),
     },
   }
-}
-
-function signedMicroseconds(fromNs: bigint, toNs: bigint): number {
-  return toNs >= fromNs ? microsecondsBetween(fromNs, toNs) : -microsecondsBetween(toNs, fromNs)
 }
 
 export interface RecordParts {
@@ -46,6 +42,8 @@ export interface RecordParts {
   phases: Omit<Phases, 'totalUs'>
   /** podman_*_duration, shared by the batch. */
   podmanDuration?: number
+  /** --sample: the cgroup read at an interval around the operation, or where it was written. */
+  series?: OperationRecord['series']
   startedAt: string
   startNs: bigint
   /** CRIU's statistics file of this operation, when read (--keep, --export). */
@@ -103,6 +101,7 @@ export function buildRecord(parts: RecordParts): OperationRecord {
     phases: {...parts.phases, totalUs: microsecondsBetween(parts.startNs, process.hrtime.bigint())},
     podman,
     recordVersion: 1,
+    series: parts.series,
     startedAt: parts.startedAt,
     warnings,
   }

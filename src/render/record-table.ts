@@ -3,6 +3,7 @@ import type {DemoResult} from '../record/demo-result.js'
 import {ProcessStateCounts} from '../cgroup/types.js'
 import {CRIU_FIELDS} from '../criu/fields.js'
 import {OperationRecord, TaskDelays, TimedSnapshot} from '../record/record.js'
+import {SeriesSummary} from '../record/series.js'
 import {formatBytes, formatMicroseconds, formatPages} from '../units.js'
 import {plainTable} from './table.js'
 
@@ -41,7 +42,7 @@ export function renderRecord(record: OperationRecord): string {
   const batch = record.batch.containers > 1 ? `, one podman call for ${record.batch.containers} containers` : ''
   const parts = [`${record.operation} of ${name}${id}: ${record.outcome}${batch}`]
   if (record.error) parts.push(`error: ${record.error.message}`)
-  parts.push(timingTable(record), snapshotTable(record), ...checksAndWarnings(record))
+  parts.push(timingTable(record), snapshotTable(record), seriesLine(record), ...checksAndWarnings(record))
   return parts.filter(Boolean).join('\n')
 }
 
@@ -135,6 +136,32 @@ function delaysLine(delays: TaskDelays): string {
   const span = delays.from === 'before' ? 'from the before snapshot to the freeze' : 'since CRIU restored them'
   const blkio = delays.blkioDelayUs === undefined ? delays.note : `block-I/O delay ${ms(delays.blkioDelayUs)}`
   return `delays of ${delays.tasks} task(s) ${span}: CPU wait ${ms(delays.cpuWaitUs)}, ${blkio}`
+}
+
+const SERIES_ENDS: Record<SeriesSummary['endReason'], string> = {
+  'cgroup-gone': 'the cgroup was removed',
+  interrupted: 'interrupted',
+  'not-found': 'no cgroup was found to read',
+  'read-error': 'a read failed',
+  'tail-done': 'the tail passed',
+}
+
+/** --sample: the series in one line (the points are in the JSON, or in the --sample-output file). */
+export function seriesLine(record: OperationRecord): string {
+  const {series} = record
+  if (!series) return ''
+  const {summary} = series
+  const inline = 'points' in series
+  const zero = inline && series.zero === 'podman-start' ? "podman's start" : 'the freeze'
+  const every = inline ? ` every ${formatMicroseconds(series.intervalUs)}` : ''
+  const parts = [
+    `series: ${summary.points} points${every}, ${signed(summary.fromUs)} to ${signed(summary.toUs)} from ${inline ? zero : 't = 0'} (ended: ${SERIES_ENDS[summary.endReason]})`,
+  ]
+  if (summary.peakMemoryBytes !== undefined) parts.push(`peak memory ${formatBytes(summary.peakMemoryBytes)}`)
+  if (summary.frozenUs !== undefined)
+    parts.push(`CPU while frozen ${ms(summary.cpuWhileFrozenUs)} over ${formatMicroseconds(summary.frozenUs)}`)
+  if (!inline) parts.push(`in ${series.file} (id ${series.id})`)
+  return parts.join('; ')
 }
 
 function checksAndWarnings(record: OperationRecord): string[] {

@@ -1,13 +1,14 @@
 import {execa} from 'execa'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import {mkdtemp, open} from 'node:fs/promises'
+import {mkdtemp, open, readFile, writeFile} from 'node:fs/promises'
 import {syncBuiltinESMExports} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
 import {FreezeWatcher} from '../../src/cgroup/freeze-watcher.js'
 import {locateCgroupById} from '../../src/cgroup/locate.js'
+import {Ticker} from '../../src/cgroup/ticker.js'
 import {fixturePath} from '../helpers/fixtures.js'
 
 const V1_ID = '2e5f8b6e1d83c860bfc7ba509e98d47c962fce6b6d47f524c95ecdbafd808700'
@@ -96,6 +97,33 @@ describe('FreezeWatcher', () => {
       assert.ok(result.polls > 20, `${result.polls} polls`)
       assert.equal(result.state, 'FROZEN')
       assert.equal(result.snapshot.memory.usageBytes, 4_857_856)
+    })
+
+    it("polls the task's state on a shared ticker, and leaves it at the freeze", async () => {
+      const {root} = await writableTree()
+      const proc = path.join(root, '../../../proc')
+      process.env.PODMAN_STATS_PROC_ROOT = proc
+      try {
+        const target = (await locateCgroupById(V1_ID, root))!
+        const ticker = new Ticker()
+        const watcher = new FreezeWatcher()
+        await watcher.watch(target, {pid: 27_776, ticker})
+        // The 10 ms poll rides on the ticker, where a 20 ms series would take every second tick.
+        assert.deepEqual(ticker.periods(), [10])
+        await sleep(35)
+        // CRIU seizes the task: its state turns to t (written in place, as the kernel shows it).
+        const stat = path.join(proc, '27776/stat')
+        await writeFile(stat, (await readFile(stat, 'utf8')).replace(') S ', ') t '))
+        await sleep(35)
+        assert.deepEqual(ticker.periods(), [], 'the poll left the ticker at the freeze')
+        const result = await watcher.stop()
+        assert.ok(result.caught, result.caught ? '' : result.reason)
+        assert.deepEqual([result.method, result.taskState], ['tasks', 't'])
+        assert.ok(result.polls >= 3, `${result.polls} polls`)
+        assert.equal(result.snapshot.memory.usageBytes, 4_857_856)
+      } finally {
+        delete process.env.PODMAN_STATS_PROC_ROOT
+      }
     })
 
     it('ends a watch whose freezer file is missing with the error, not a hang', async () => {

@@ -54,6 +54,41 @@ describe('checkpointContainers (replayed podman, captured cgroup tree)', () => {
     assert.deepEqual(record.warnings, [])
   })
 
+  it('--sample: the tree read through the run, the before and frozen snapshots points of the series, t = 0 at the freeze', async () => {
+    await replay.start('ok', {freeze: true})
+    const {records} = await checkpointContainers({
+      freezeWatch: 'event',
+      inputs: [REPLAY_NAME],
+      podmanFlags: {},
+      sample: {intervalMs: 5, tailMs: 20},
+    })
+    const record = validRecord(records[0])
+    const {series} = record
+    assert.ok(series && 'points' in series, 'the series is in the record')
+    assert.deepEqual(
+      [series.operation, series.container, series.zero, series.startedAt],
+      ['checkpoint', REPLAY_ID, 'freeze', record.startedAt],
+    )
+    assert.deepEqual(
+      series.points.filter((p) => p.kind !== 'sample').map((p) => p.kind),
+      ['before', 'freeze'],
+    )
+    const frozen = record.cgroup.frozen?.caught ? record.cgroup.frozen.snapshot : assert.fail('the freeze was seen')
+    const freeze = series.points.find((p) => p.kind === 'freeze')!
+    assert.equal(freeze.t, frozen.timing.relativeToFreezeUs)
+    assert.equal(series.points.find((p) => p.kind === 'before')!.t, record.cgroup.before!.timing.relativeToFreezeUs)
+    assert.ok(series.points.every((p) => p.values.memoryBytes === FIXTURE_MEMORY_BYTES))
+    // Sampled before podman (an interval's lead), while it ran, and after: the fake leaves the cgroup in place.
+    assert.ok(series.points[0].t < series.marks.podmanStartUs)
+    assert.ok(
+      series.points.some(
+        (p) => p.kind === 'sample' && p.t > series.marks.podmanStartUs && p.t < series.marks.podmanExitUs!,
+      ),
+    )
+    assert.equal(series.end.reason, 'tail-done')
+    assert.equal(series.summary.peakMemoryBytes, FIXTURE_MEMORY_BYTES)
+  })
+
   it("--keep: CRIU's stats-dump left beside the checkpoint joins podman's figures", async () => {
     await replay.start('ok')
     const [record] = (await checkpointContainers({inputs: [REPLAY_NAME], podmanFlags: {keep: true}})).records

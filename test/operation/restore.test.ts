@@ -38,6 +38,30 @@ describe('restoreContainers (replayed podman, captured cgroup tree)', () => {
     ])
   })
 
+  it('--sample: the cgroup read from the first tick it is there, the after snapshot a point, a tail after podman', async () => {
+    await replay.start('ok', {start: 'checkpointed'})
+    const {records} = await restoreContainers({
+      inputs: [REPLAY_NAME],
+      podmanFlags: {},
+      sample: {intervalMs: 5, tailMs: 30},
+    })
+    const record = validRecord(records[0])
+    const {series} = record
+    assert.ok(series && 'points' in series, 'the series is in the record')
+    // No freeze in a restore: t = 0 is podman's start.
+    assert.deepEqual([series.operation, series.zero, series.marks.podmanStartUs], ['restore', 'podman-start', 0])
+    // The captured tree is there from the start: found by its id at the first attempt, no gap.
+    assert.equal(series.gaps, undefined)
+    assert.deepEqual(
+      series.cgroups.map((c) => c.dir),
+      [path.dirname(replay.freezerFile).replace('/freezer/', '/memory/')],
+    )
+    const after = series.points.find((p) => p.kind === 'after')!
+    assert.equal(after.t, record.cgroup.after!.timing.relativeToPodmanStartUs)
+    assert.ok(series.points.at(-1)!.t >= series.marks.podmanExitUs! + 20_000, 'sampled through the tail')
+    assert.equal(series.end.reason, 'tail-done')
+  })
+
   it("--keep: CRIU's stats-restore joins podman's figures", async () => {
     await replay.start('ok', {start: 'checkpointed'})
     const [record] = (await restoreContainers({inputs: [REPLAY_NAME], podmanFlags: {keep: true}})).records
@@ -97,6 +121,29 @@ describe('restoreContainers (replayed podman, captured cgroup tree)', () => {
       `container restore --print-stats --import ${file} --`,
       `container inspect --format json -- ${REPLAY_ID}`,
     ])
+  })
+
+  it("--import --sample: sampled from podman's return, when the container is known, the wait before it a gap", async () => {
+    await replay.start('ok', {start: 'gone'})
+    const file = await archive()
+    const {records} = await restoreContainers({
+      inputs: [],
+      podmanFlags: {import: file},
+      sample: {intervalMs: 5, tailMs: 10},
+    })
+    const {series} = validRecord(records[0])
+    assert.ok(series && 'points' in series)
+    assert.equal(series.container, REPLAY_ID)
+    assert.equal(series.points[0].kind, 'after')
+    assert.ok(series.points[0].t >= series.marks.podmanExitUs!)
+    assert.deepEqual(series.gaps, [
+      {
+        fromUs: 0,
+        reason: 'restored from an archive: the container, and so its cgroup, is known only once podman returns',
+        toUs: series.points[0].t,
+      },
+    ])
+    assert.equal(series.marks.samplingStartUs, 0)
   })
 
   it("--import of a truncated archive: PODMAN_FAILED with podman's words, one record naming the archive", async () => {

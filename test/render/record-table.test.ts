@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 
 import {OperationRecord} from '../../src/record/record.js'
-import {renderRecord, renderRecords} from '../../src/render/record-table.js'
+import {renderRecord, renderRecords, seriesLine} from '../../src/render/record-table.js'
 import {fixture} from '../helpers/fixtures.js'
 import {caught, ON_TO_ON_LATER_US, readingOf} from '../helpers/task-delays.js'
 
 const [checkpoint] = JSON.parse(fixture('records/checkpoint-4.3.1.json')) as OperationRecord[]
 const [restore] = JSON.parse(fixture('records/restore-4.3.1.json')) as OperationRecord[]
+const [sampledCheckpoint] = JSON.parse(fixture('records/checkpoint-sample-4.3.1.json')) as OperationRecord[]
+const [sampledRestore] = JSON.parse(fixture('records/restore-sample-4.3.1.json')) as OperationRecord[]
 
 /** µs as the table shows them between 1 ms and 1 s. */
 function ms(us: number): string {
@@ -89,5 +91,30 @@ describe('renderRecord', () => {
     }
     assert.equal(renderRecords([failed]), '')
     assert.equal(renderRecords([failed, restore]), renderRecord(restore))
+  })
+
+  it('prints a series in one line: points, span, peak memory, CPU while frozen; not the points', () => {
+    assert.equal(
+      seriesLine(sampledCheckpoint),
+      'series: 24 points every 20.0 ms, -202.5 ms to +223.4 ms from the freeze (ended: the cgroup was removed); peak memory 16.9 MiB; CPU while frozen 3.26 ms over 202.1 ms',
+    )
+    assert.equal(
+      seriesLine(sampledRestore),
+      "series: 39 points every 20.0 ms, +204.1 ms to +958.0 ms from podman's start (ended: the tail passed); peak memory 19.7 MiB",
+    )
+    const text = renderRecord(sampledCheckpoint)
+    assert.ok(text.includes(seriesLine(sampledCheckpoint)), 'in the table view')
+    assert.ok(!text.includes('"points"') && text.split('\n').length < 60, 'the points are not printed')
+    assert.equal(seriesLine(checkpoint), '', 'no line without a series')
+  })
+
+  it('names the file and the id of a series written to --sample-output', () => {
+    const series = sampledCheckpoint.series!
+    assert.ok('points' in series)
+    const moved = {...sampledCheckpoint, series: {file: '/tmp/s.jsonl', id: series.id, summary: series.summary}}
+    assert.equal(
+      seriesLine(moved),
+      `series: 24 points, -202.5 ms to +223.4 ms from t = 0 (ended: the cgroup was removed); peak memory 16.9 MiB; CPU while frozen 3.26 ms over 202.1 ms; in /tmp/s.jsonl (id ${series.id})`,
+    )
   })
 })
