@@ -5,6 +5,7 @@ import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {OperationResult} from '../operation/request.js'
 import {restoreContainers} from '../operation/restore.js'
+import {SampleOptions} from '../operation/sampling.js'
 import {runPodman} from '../podman/exec.js'
 import {ContainerInfo, holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
 import {PodmanFlagValues} from '../podman/podman-flags.js'
@@ -19,6 +20,8 @@ export interface CycleContext {
   container: string
   /** What the previous cycle learnt of the container; each operation then skips `podman inspect`. */
   known?: ContainerInfo
+  /** --sample: both operations' series, in their records. */
+  sample?: SampleOptions
   stallMs?: number
   timeoutMs?: number
 }
@@ -51,7 +54,7 @@ export async function runCycle(
     : undefined
   const flags = cycleFlags(options, archive)
   // No abort signal: a cycle that has started is completed, so that the container ends running.
-  const run = {abandon: context.abandon, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
+  const run = {abandon: context.abandon, sample: context.sample, stallMs: context.stallMs, timeoutMs: context.timeoutMs}
 
   const checkpoint = await checkpointContainers({
     containers: context.known ? [context.known] : undefined,
@@ -122,7 +125,7 @@ function cycleFlags(
 async function restoreCheckpointed(
   known: ContainerInfo,
   plan: RestorePlan,
-  run: Pick<CycleContext, 'abandon' | 'stallMs' | 'timeoutMs'>,
+  run: Pick<CycleContext, 'abandon' | 'sample' | 'stallMs' | 'timeoutMs'>,
 ): Promise<OperationResult> {
   const {archive, common, copy} = plan
   return archive

@@ -7,6 +7,8 @@ import path from 'node:path'
 import {PodmanStatsError} from '../errors.js'
 import {migrateContainer, MigrateRequest, MigrationRecord} from '../migration/migrate.js'
 import {ReadyCheck} from '../migration/readiness.js'
+import {SampleOptions} from '../operation/sampling.js'
+import {moveSeries} from '../operation/series-file.js'
 import {PodmanConnection, usePodmanConnection} from '../podman/connection.js'
 import {runPodman} from '../podman/exec.js'
 import {holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
@@ -29,6 +31,8 @@ export interface MigrationStepContext {
   container: string
   output: string
   runId: string
+  sample?: SampleOptions
+  sampleOutput?: string
   stallMs?: number
   targets: MigrationTargets
   timeoutMs?: number
@@ -64,6 +68,8 @@ export async function runMigrationStep(
     // eslint-disable-next-line no-await-in-loop -- the way back starts where the way there ended
     const {error, record} = await migrateContainer(legRequest(step, context, leg))
     usePodmanConnection(context.targets.from)
+    // eslint-disable-next-line no-await-in-loop -- the series before the line that names them
+    if (context.sampleOutput) await moveSeries([record.checkpoint, record.restore], context.sampleOutput)
     const line = lineOf(step, {leg, record, runId: context.runId, startedAt}, context.container)
     // eslint-disable-next-line no-await-in-loop -- each leg is on disk before the next starts
     await appendJsonLine(context.output, withoutUndefined(line))
@@ -87,6 +93,7 @@ function legRequest(step: MigrationStep, context: MigrationStepContext, leg: Leg
     podmanFlags: {compress: options.compress, 'tcp-established': options['tcp-established'] || undefined},
     ready: context.targets.ready,
     readyTimeoutMs: context.targets.readyTimeoutMs,
+    sample: context.sample,
     stallMs: context.stallMs,
     switchCommand: context.targets.switchCommand,
     timeoutMs: context.timeoutMs,

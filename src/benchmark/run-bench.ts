@@ -5,8 +5,10 @@ import path from 'node:path'
 
 import type {BenchResultDocument} from '../../generated/types/bench-result.js'
 
-import {isPodmanStatsError, PodmanStatsError, toPodmanStatsError} from '../errors.js'
-import {ContainerInfo, inspectContainers} from '../podman/lookup.js'
+import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
+import {SampleOptions} from '../operation/sampling.js'
+import {moveSeries} from '../operation/series-file.js'
+import {ContainerInfo} from '../podman/lookup.js'
 import {BenchLine, Configuration, lineOptions} from '../record/bench-line.js'
 import {withoutUndefined} from '../record/build-record.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
@@ -15,7 +17,7 @@ import {benchSamplesOf, migrationSampleConfiguration} from '../results/samples.j
 import {summarize, Summary} from '../results/summary.js'
 import {CycleOutcome, recoverContainer, runCycle} from './cycle.js'
 import {MigrationTargets, returnToSource, runMigrationStep} from './migration-cycle.js'
-import {completedCycles, planSteps, Step} from './steps.js'
+import {completedCycles, ensureRunning, planSteps, Step} from './steps.js'
 
 export type {BenchResultDocument} from '../../generated/types/bench-result.js'
 
@@ -31,6 +33,10 @@ export interface BenchPlan {
   output: string
   /** Continue `output`: run only the cycles it does not hold yet. */
   resume: boolean
+  /** --sample: every operation's series, in its record. */
+  sample?: SampleOptions
+  /** --sample-output: the series go to this JSON Lines file instead, the records naming them. */
+  sampleOutput?: string
   /** The bootstrap's seed for the summary's intervals (--seed). */
   seed?: number
   stallMs?: number
@@ -87,6 +93,7 @@ export async function runBench(plan: BenchPlan, control: BenchControl): Promise<
   const runId = randomUUID()
   const done = plan.resume ? await completedCycles(plan.output) : new Map<string, number>()
   await checkAppendable(plan.output)
+  if (plan.sampleOutput) await checkAppendable(plan.sampleOutput)
   const steps = planSteps(plan, done)
   const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'podman-stats-bench-'))
   const run: StepsRun = {archiveDir, control, cycles: 0, failed: 0, notices: [], plan, runId}
@@ -167,6 +174,8 @@ async function runAnyStep(
     container: plan.container,
     output: plan.output,
     runId: run.runId,
+    sample: plan.sample,
+    sampleOutput: plan.sampleOutput,
     stallMs: plan.stallMs,
     targets: plan.migration,
     timeoutMs: plan.timeoutMs,
@@ -215,11 +224,14 @@ async function runStep(
       archiveDir: run.archiveDir,
       container: plan.container,
       known: run.known,
+      sample: plan.sample,
       stallMs: plan.stallMs,
       timeoutMs: plan.timeoutMs,
     },
     step.iteration,
   ).catch((error: unknown): CycleOutcome => ({error: toPodmanStatsError(error) as PodmanStatsError}))
+  // Unwritten, a series stays in its record: the cycle's figures are kept either way.
+  if (plan.sampleOutput) await moveSeries([outcome.checkpoint, outcome.restore], plan.sampleOutput)
   const line = lineOf(step, outcome, {container: plan.container, runId: run.runId, startedAt})
   await appendJsonLine(plan.output, withoutUndefined(line))
   return {line, outcome}
@@ -277,21 +289,5 @@ function lineOf(
     runId: run.runId,
     startedAt: run.startedAt,
     warmup: step.warmup,
-  }
-}
-
-/** The container must be running before the first cycle (which resolves it for the others). */
-async function ensureRunning(container: string): Promise<void> {
-  const info = (await inspectContainers([container])).get(container)
-  if (!info || isPodmanStatsError(info))
-    throw info ?? new PodmanStatsError('CONTAINER_NOT_FOUND', `no container named "${container}"`)
-  if (info.status !== 'running') {
-    throw new PodmanStatsError(
-      'CONTAINER_STATE',
-      `container "${container}" is ${info.status}: a bench starts from a running container`,
-      {
-        suggestions: [`Start it: podman start ${container}`],
-      },
-    )
   }
 }

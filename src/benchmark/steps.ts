@@ -1,6 +1,8 @@
-// Which cycles a bench runs, in which order, and which a file it resumes already holds.
-import {PodmanStatsError} from '../errors.js'
+// Which cycles a bench runs, in which order, which a file it resumes already holds, and where a run
+// starts and stops.
+import {isPodmanStatsError, PodmanStatsError} from '../errors.js'
 import {pathExists} from '../file-kind.js'
+import {inspectContainers} from '../podman/lookup.js'
 import {Configuration} from '../record/bench-line.js'
 import {readResults} from '../results/read-results.js'
 
@@ -50,4 +52,22 @@ export async function completedCycles(output: string): Promise<Map<string, numbe
   }
 
   return done
+}
+
+
+
+/** The container must be running before the first cycle (which resolves it for the others). */
+export async function ensureRunning(container: string): Promise<void> {
+  const info = (await inspectContainers([container])).get(container)
+  if (!info || isPodmanStatsError(info))
+    throw info ?? new PodmanStatsError('CONTAINER_NOT_FOUND', `no container named "${container}"`)
+  if (info.status !== 'running') {
+    throw new PodmanStatsError(
+      'CONTAINER_STATE',
+      `container "${container}" is ${info.status}: a bench starts from a running container`,
+      {
+        suggestions: [`Start it: podman start ${container}`],
+      },
+    )
+  }
 }

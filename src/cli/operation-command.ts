@@ -1,6 +1,6 @@
 import {PodmanStatsError} from '../errors.js'
 import {runOperation} from '../operation/run.js'
-import {DEFAULT_SAMPLE_TAIL_MS} from '../operation/sampling.js'
+import {sampleOptionsOf} from '../operation/sampling.js'
 import {CHECKPOINT_FLAGS, pickPodmanFlags, PodmanFlagValues, RESTORE_FLAGS} from '../podman/podman-flags.js'
 import {OperationRecord} from '../record/record.js'
 import {renderRecords} from '../render/record-table.js'
@@ -29,7 +29,7 @@ export abstract class OperationCommand extends BaseCommand {
     flags: OperationFlags & Record<string, unknown>,
   ): Promise<OperationRecord[]> {
     const {all, 'freeze-watch': freezeWatch, latest, output, 'stall-timeout': stall, timeout} = flags
-    const {sample, 'sample-output': sampleOutput, 'sample-tail': tailMs} = flags
+    const {'sample-output': sampleOutput} = flags
     this.connect(flags)
     // oclif types the arguments of a command that takes any number as unknown; they are strings.
     const inputs = argv.map(String)
@@ -43,7 +43,7 @@ export abstract class OperationCommand extends BaseCommand {
         inputs,
         latest,
         podmanFlags: podman,
-        sample: sample === undefined ? undefined : {intervalMs: sample, tailMs: tailMs ?? DEFAULT_SAMPLE_TAIL_MS},
+        sample: sampleOptionsOf(flags),
         stallMs: stall * 1000,
         timeoutMs: timeout * 1000,
       },

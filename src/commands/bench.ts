@@ -4,11 +4,12 @@ import cliProgress from 'cli-progress'
 import {configurationsOfFlags, migrationConfigurationsOfFlags} from '../benchmark/matrix.js'
 import {BenchPlan, BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags, seedFlag} from '../cli/flags.js'
+import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags, sampleFlags, seedFlag} from '../cli/flags.js'
 import {PodmanStatsError} from '../errors.js'
 import {describeCheck} from '../migration/ledger.js'
 import {migrationEnds} from '../migration/migrate.js'
 import {readyCheckOf} from '../migration/readiness.js'
+import {sampleOptionsOf} from '../operation/sampling.js'
 import {connectionOf} from '../podman/connection.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
@@ -56,6 +57,7 @@ With --to, each cycle migrates the container to another Podman service and back 
     }),
     ...connectionFlags,
     ...migrationFlags,
+    ...sampleFlags,
     seed: seedFlag,
     'stall-timeout': runFlags['stall-timeout'],
     'tcp-established': Flags.string({description: "Podman's --tcp-established: on, off or off,on"}),
@@ -91,6 +93,8 @@ With --to, each cycle migrates the container to another Podman service and back 
             migration,
             output,
             resume: flags.resume,
+            sample: sampleOptionsOf(flags),
+            sampleOutput: flags['sample-output'],
             seed: flags.seed,
             stallMs: flags['stall-timeout'] * 1000,
             timeoutMs: flags.timeout * 1000,

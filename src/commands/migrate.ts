@@ -3,9 +3,11 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {migrationFlags, runFlags} from '../cli/flags.js'
+import {migrationFlags, runFlags, sampleFlags} from '../cli/flags.js'
 import {migrateContainer, migrationEnds, MigrationRecord} from '../migration/migrate.js'
 import {readyCheckOf} from '../migration/readiness.js'
+import {sampleOptionsOf} from '../operation/sampling.js'
+import {moveSeries} from '../operation/series-file.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {renderMigration} from '../render/migration-table.js'
@@ -30,6 +32,7 @@ Checkpoints the container with --export on the source (--from, by default the Po
       options: ['none', 'gzip', 'zstd'],
     }),
     ...migrationFlags,
+    ...sampleFlags,
     'keep-archive': Flags.boolean({description: 'leave the archive on disk (it is always kept after a failure)'}),
     output: runFlags.output,
     'stall-timeout': runFlags['stall-timeout'],
@@ -43,6 +46,7 @@ Checkpoints the container with --export on the source (--from, by default the Po
     const {from, to} = migrationEnds(flags.from, flags.to)
 
     if (flags.output) await checkAppendable(flags.output)
+    if (flags['sample-output']) await checkAppendable(flags['sample-output'])
     const archive =
       flags.archive ?? path.join(os.tmpdir(), `podman-stats-migrate-${process.pid}-${Date.now().toString(36)}.tar`)
     const {error, record} = await withInterrupts(
@@ -56,6 +60,7 @@ Checkpoints the container with --export on the source (--from, by default the Po
           podmanFlags: {compress: flags.compress, 'tcp-established': flags['tcp-established']},
           ready: readyCheckOf(flags['ready-cmd'], flags['ready-tcp']),
           readyTimeoutMs: flags['ready-timeout'] * 1000,
+          sample: sampleOptionsOf(flags),
           signal,
           stallMs: flags['stall-timeout'] * 1000,
           switchCommand: flags['switch-cmd'],
@@ -64,9 +69,12 @@ Checkpoints the container with --export on the source (--from, by default the Po
         }),
       this.interruptNotices(),
     )
+    // Unwritten, a series stays in its record, and says why among the failures.
+    const sampleOutput = flags['sample-output']
+    const unwritten = sampleOutput ? await moveSeries([record.checkpoint, record.restore], sampleOutput) : undefined
     if (flags.output) await appendJsonLine(flags.output, record)
     if (!this.jsonEnabled()) this.log(renderMigration(record))
-    if (error) this.reportFailures([error])
+    this.reportFailures([error, unwritten].filter((failure) => failure !== undefined))
     return record
   }
 }

@@ -7,6 +7,7 @@ import type {MigrationDocument} from '../../generated/types/migration.js'
 import {PodmanStatsError, toPodmanStatsError} from '../errors.js'
 import {checkpointContainers} from '../operation/checkpoint.js'
 import {restoreContainers} from '../operation/restore.js'
+import {SampleOptions} from '../operation/sampling.js'
 import {
   connectionNamed,
   connectionOf,
@@ -33,6 +34,8 @@ export interface MigrateRequest {
   podmanFlags: {compress?: string; 'tcp-established'?: boolean}
   ready?: ReadyCheck
   readyTimeoutMs: number
+  /** --sample: both operations' series, in their records. */
+  sample?: SampleOptions
   signal?: AbortSignal
   stallMs?: number
   /** Run on this host once the container runs on the target, before readiness (switch.ts). */
@@ -83,7 +86,8 @@ export async function migrateContainer(request: MigrateRequest): Promise<Migrati
 }
 
 async function runMigration(request: MigrateRequest, ledger: MigrationLedger): Promise<void> {
-  const run = {abandon: request.abandon, signal: request.signal, stallMs: request.stallMs, timeoutMs: request.timeoutMs}
+  const {abandon, sample, signal, stallMs, timeoutMs} = request
+  const run = {abandon, sample, signal, stallMs, timeoutMs}
   usePodmanConnection(request.from)
   const checkpoint = await checkpointContainers({
     inputs: [request.container],

@@ -1,11 +1,10 @@
-import path from 'node:path'
-
 import {PodmanStatsError} from '../errors.js'
 import {InterruptNotices, withInterrupts} from '../process/interrupt.js'
 import {appendJsonLine, checkAppendable} from '../record/output-file.js'
 import {checkpointContainers} from './checkpoint.js'
 import {OperationRequest, OperationResult} from './request.js'
 import {restoreContainers} from './restore.js'
+import {moveSeries} from './series-file.js'
 
 export interface RunOperationOptions {
   /** What to tell the user at the first and second Ctrl-C. */
@@ -33,7 +32,9 @@ export async function runOperation(
       (operation === 'checkpoint' ? checkpointContainers : restoreContainers)({...request, abandon, signal}),
     options.notices,
   )
-  if (options.sampleOutput) await moveSeries(result, options.sampleOutput)
+  // A series that could not be written stays in its record; the failure decides the exit status.
+  const unwritten = options.sampleOutput ? await moveSeries(result.records, options.sampleOutput) : undefined
+  if (unwritten) result.failures.unshift(unwritten)
   if (options.output) {
     try {
       for (const record of result.records) {
@@ -47,24 +48,4 @@ export async function runOperation(
   }
 
   return result
-}
-
-/**
- * Each record's series appended to `file`, one a line, and replaced in the record by its id, the
- * file and its summary: a series of a long tail at a short interval holds thousands of points,
- * which would make every record of a results file as large.
- */
-async function moveSeries(result: OperationResult, file: string): Promise<void> {
-  try {
-    for (const record of result.records) {
-      const {series} = record
-      if (!series || !('points' in series)) continue
-      // eslint-disable-next-line no-await-in-loop -- lines stay in the order of the records
-      await appendJsonLine(file, series)
-      record.series = {file: path.resolve(file), id: series.id, summary: series.summary}
-    }
-  } catch (error) {
-    // A series that could not be written stays in its record; the failure decides the exit status.
-    result.failures.unshift(error as PodmanStatsError)
-  }
 }

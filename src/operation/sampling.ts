@@ -59,6 +59,12 @@ export function parseSampleTail(text: string): number {
   return us / 1000
 }
 
+/** The options --sample and --sample-tail ask for, if --sample is given. */
+export function sampleOptionsOf(flags: {sample?: number; 'sample-tail'?: number}): SampleOptions | undefined {
+  const {sample, 'sample-tail': tailMs} = flags
+  return sample === undefined ? undefined : {intervalMs: sample, tailMs: tailMs ?? DEFAULT_SAMPLE_TAIL_MS}
+}
+
 /** What to sample, and how its cgroup is found. */
 export interface SamplingSubject {
   /** The container's id, or the archive restored from. */

@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
 import type {BenchResult} from '../../src/benchmark/run-bench.js'
 import type {MigrationRecord} from '../../src/migration/migrate.js'
 import type {BenchMigrationLine} from '../../src/record/bench-line.js'
+import type {Series} from '../../src/record/series.js'
 
 import {schemas, validate} from '../../src/schemas.js'
 import {commandRunning, ctrlC, json, runCli, startCliGroup} from '../helpers/cli.js'
@@ -116,11 +117,45 @@ describe('migrate between two real Podman hosts on this machine (scripts/second-
     assert.equal(await stateOn(urlB, name), 'absent')
   })
 
-  it('waits for readiness in the container on B and measures the downtime to ready', async () => {
+  it('waits for readiness in the container on B and measures the downtime to ready; --sample to a side file', async () => {
     const name = await startContainer(holdMemory(8))
+    const sampleOutput = path.join(work.path(), 'series.jsonl')
     const record = migration(
-      await runCli(['migrate', name, '--to', urlB, '--ready-cmd', 'test -f /tmp/ready', '--json']),
+      await runCli([
+        'migrate',
+        name,
+        '--to',
+        urlB,
+        '--ready-cmd',
+        'test -f /tmp/ready',
+        '--sample',
+        '20ms',
+        '--sample-tail',
+        '0.2s',
+        '--sample-output',
+        sampleOutput,
+        '--json',
+      ]),
     )
+    // Both operations' series in the side file, each record naming its own.
+    const series = (await readFile(sampleOutput, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Series)
+    assert.deepEqual(
+      series.map((s) => [s.operation, s.zero]),
+      [
+        ['checkpoint', 'freeze'],
+        ['restore', 'podman-start'],
+      ],
+    )
+    assert.deepEqual(
+      [record.checkpoint!.series, record.restore!.series],
+      series.map((s) => ({file: sampleOutput, id: s.id, summary: s.summary})),
+    )
+    // B's container is read on this machine: its restore's series follows it running there.
+    assert.equal(series[1].end.reason, 'tail-done')
+    assert.ok(series[1].points.some((p) => p.t > series[1].marks.podmanExitUs!))
     assert.equal(record.outcome, 'ok', record.error?.message)
     assert.equal(record.ready?.answered, true)
     assert.ok(record.downtime!.toReadyUs! > record.downtime!.toRunningUs)

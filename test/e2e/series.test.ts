@@ -3,6 +3,7 @@ import {access, mkdtemp, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
+import {BenchLine} from '../../src/record/bench-line.js'
 import {OperationRecord} from '../../src/record/record.js'
 import {Point, Series} from '../../src/record/series.js'
 import {schemas, validate} from '../../src/schemas.js'
@@ -156,5 +157,42 @@ describe('--sample (real Podman and CRIU)', () => {
     assert.equal(series.end.reason, 'tail-done')
     assert.ok(series.points.at(-1)!.t - series.marks.podmanExitUs! >= 200_000 - 10_000)
     assertDeltas(series.points)
+  })
+
+  it("bench --sample 20ms --sample-tail 0.2s: every cycle's checkpoint and restore carry their series, aligned like single runs", async () => {
+    const output = path.join(dir, 'bench.jsonl')
+    const result = await runCli([
+      'bench',
+      name,
+      '--iterations',
+      '2',
+      '--warmup',
+      '0',
+      '--sample',
+      '20ms',
+      '--sample-tail',
+      '0.2s',
+      '--output',
+      output,
+      '--json',
+    ])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    const lines = (await readFile(output, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as BenchLine)
+    assert.equal(lines.length, 2)
+    for (const line of lines) {
+      assert.deepEqual(validate(schemas.benchLine, line).errors, [])
+      const checkpoint = line.checkpoint!.series as Series
+      const restore = line.restore!.series as Series
+      assert.deepEqual([checkpoint.zero, restore.zero], ['freeze', 'podman-start'])
+      assert.equal(checkpoint.points.filter((p) => p.kind === 'freeze').length, 1)
+      assert.equal(restore.end.reason, 'tail-done')
+      assertDeltas(checkpoint.points)
+      assertDeltas(restore.points)
+    }
+
+    assert.equal(await containerState(name), 'running')
   })
 })
