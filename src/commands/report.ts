@@ -15,7 +15,7 @@ import {
   summaryRows,
 } from '../render/summary.js'
 import {forTerminal} from '../render/terminal-text.js'
-import {buildReport, Report} from '../results/report.js'
+import {buildChartedReport, buildReport, Report} from '../results/report.js'
 
 export default class ReportCommand extends BaseCommand {
   static args = {
@@ -26,7 +26,7 @@ export default class ReportCommand extends BaseCommand {
   }
   static description = `Summarize saved results as a table, JSON, CSV or Markdown, and draw charts.
 
-Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation) and, against the baseline, the ratio of medians, the Hodges-Lehmann shift and a two-sided Mann-Whitney test's p and verdict (docs/statistics.md). --svg and --html draw where a cycle's or a migration's time goes and each main field's distribution per configuration with the medians' intervals (Vega-Lite); --compare sets two runs side by side and tests each configuration of the second against the first.`
+Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --json'; every line is validated, a bad one is reported with its line number (a file's first 100; the rest are counted) and the rest is still used. A document over 16 MiB, nested over 64 levels deep or of over 2 million values is skipped unread. Statistics per configuration and field (n, min, median with its 95 % bootstrap interval, mean, p95, max, standard deviation) and, against the baseline, the ratio of medians, the Hodges-Lehmann shift and a two-sided Mann-Whitney test's p and verdict (docs/statistics.md). --svg and --html draw where a cycle's or a migration's time goes, each main field's distribution per configuration with the medians' intervals, and the --sample series around the freeze (a --sample-output file read for them; Vega-Lite); --compare sets two runs side by side and tests each configuration of the second against the first.`
   static enableJsonFlag = true
   static examples = [
     '<%= config.bin %> <%= command.id %> web.jsonl',
@@ -67,21 +67,25 @@ Reads the JSON Lines of 'bench' and '--output', or the JSON of 'checkpoint --jso
     // Before the work: no input written over, nothing replaced without --force, no link followed.
     const targets = [flags.svg, flags.html].filter((t): t is string => t !== undefined)
     await checkReportTargets(targets, {force: flags.force, inputs: argv.map(String)})
-    const report = await buildReport({
+    const input = {
       baseline: flags.baseline,
       byFile: flags['by-file'],
       compare: flags.compare,
       files: argv.map(String),
       seed: flags.seed,
-    })
+    }
+    // The series are read (side files too) only for the charts: a table needs none of their points.
+    const {report, series} =
+      targets.length > 0 ? await buildChartedReport(input) : {report: await buildReport(input), series: []}
     // On stderr in every mode (under --json too: stdout holds the document, which lists them as well).
     process.stderr.write(forTerminal(renderProblems(report)))
-    if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary))
+    if (flags.svg) await writeFileReplacing(flags.svg, await renderChartsSvg(report.samples, report.summary, series))
     if (flags.html)
       await writeFileReplacing(
         flags.html,
         await renderHtml({
           samples: report.samples,
+          series,
           sources: report.sources,
           summary: report.summary,
           title: `podman-stats report: ${report.sources.join(', ')}`,

@@ -1,6 +1,7 @@
 import * as vega from 'vega'
 import {compile, TopLevelSpec} from 'vega-lite'
 
+import {RunSeries} from '../results/run-series.js'
 import {Sample, Summary} from '../results/summary.js'
 import {
   ConfigurationAxis,
@@ -10,6 +11,7 @@ import {
   intervalRows,
 } from './distribution-chart.js'
 import {isMigration, MeanSegment, meanSegments, SEGMENT_LABELS, segmentsOf} from './segments.js'
+import {hasSeries, seriesDatasets, seriesView, seriesViewData} from './series-chart.js'
 
 export {displayUnit} from './distribution-chart.js'
 
@@ -35,8 +37,25 @@ export function chartFields(samples: readonly Sample[]): string[] {
   return fields.filter((f) => has(f))
 }
 
-/** The Vega-Lite specification of both views; pure, so tests can look at it without rendering. */
-export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLevelSpec {
+/**
+ * The configurations in the order the box plots take their colours (those with a successful
+ * sample): the series' lines take theirs in the same order, so that a colour means one configuration.
+ */
+export function colourOrder(samples: readonly Sample[], summary: Summary): string[] {
+  const configurations = summary.configurations.map((c) => c.configuration)
+  const drawn = new Set(distributionRows(samples, configurations, chartFields(samples)).map((r) => r.configuration))
+  return drawn.size > 0 ? configurations.filter((c) => drawn.has(c)) : configurations
+}
+
+/**
+ * The Vega-Lite specification of the views: where the time goes, the distribution, and with
+ * --sample series, what happened around the freeze; pure, so tests can look at it without rendering.
+ */
+export function chartsSpec(
+  samples: readonly Sample[],
+  summary: Summary,
+  series: readonly RunSeries[] = [],
+): TopLevelSpec {
   const configurations = summary.configurations.map((c) => c.configuration)
   const segments = describedSegments(samples, configurations)
   const fields = chartFields(samples)
@@ -46,12 +65,18 @@ export function chartsSpec(samples: readonly Sample[], summary: Summary): TopLev
   const views: TopLevelSpec[] = []
   if (segments.length > 0) views.push(segmentsView(segments, kindsOf(samples, configurations), summary.baseline, y))
   if (fields.length > 0) views.push(distributionView(fields, configurations, y))
+  const around = hasSeries(series) ? seriesViewData(series) : undefined
+  if (around) views.push(seriesView(around, colourOrder(samples, summary)))
   if (views.length === 0) views.push(noCycleView())
   return {
     config: {background: 'white', font: 'sans-serif', view: {stroke: null}},
-    datasets: {distribution, intervals, segments},
-    // The bars are coloured by part, the boxes by configuration: two scales, not one merged.
-    resolve: {legend: {color: 'independent'}, scale: {color: 'independent'}},
+    datasets: {distribution, intervals, segments, ...(around ? seriesDatasets(around) : {})},
+    // The bars are coloured by part, the boxes by configuration: two scales, not one merged. The
+    // series' own (fill: phase, stroke: configuration) keep their legends beside their view.
+    resolve: {
+      legend: {color: 'independent', fill: 'independent', stroke: 'independent'},
+      scale: {color: 'independent', fill: 'independent', stroke: 'independent'},
+    },
     spacing: 40,
     vconcat: views,
   } as TopLevelSpec
@@ -156,11 +181,20 @@ function noCycleView(): TopLevelSpec {
 }
 
 /**
- * Both views as one SVG document, rendered in this process (no browser): the same input gives
+ * The views as one SVG document, rendered in this process (no browser): the same input gives
  * the same bytes, and a page can inline it without any script.
  */
-export async function renderChartsSvg(samples: Sample[], summary: Summary): Promise<string> {
-  const view = new vega.View(vega.parse(compile(chartsSpec(samples, summary)).spec), {renderer: 'none'})
+export async function renderChartsSvg(
+  samples: Sample[],
+  summary: Summary,
+  series: readonly RunSeries[] = [],
+): Promise<string> {
+  return renderSvg(chartsSpec(samples, summary, series))
+}
+
+/** A specification rendered to SVG in this process. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), {renderer: 'none'})
   try {
     return await view.toSVG()
   } finally {

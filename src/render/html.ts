@@ -1,12 +1,16 @@
 import {MetricUnit} from '../record/metrics.js'
+import {RunSeries} from '../results/run-series.js'
 import {ConfigurationSummary, FieldStatistics, Sample, Summary} from '../results/summary.js'
-import {chartFields, renderChartsSvg} from './charts.js'
+import {chartFields, colourOrder, renderChartsSvg, renderSvg} from './charts.js'
 import {formatBootstrap, formatP, formatShift, formatValue as formatSummaryValue} from './format-statistics.js'
+import {hasSeries, seriesSpec} from './series-chart.js'
 
 export interface HtmlReportInput {
   /** When the report was made; now unless given (tests pin it). */
   generatedAt?: Date
   samples: Sample[]
+  /** The --sample series of the samples, drawn in a section of their own when any has points. */
+  series?: readonly RunSeries[]
   /** The results files the samples came from. */
   sources: string[]
   summary: Summary
@@ -39,6 +43,10 @@ td.warning { text-align: left; color: #8a4b00; }
  */
 export async function renderHtml(input: HtmlReportInput): Promise<string> {
   const svg = await renderChartsSvg(input.samples, input.summary)
+  const series = input.series ?? []
+  const around = hasSeries(series)
+    ? await renderSvg(seriesSpec(series, colourOrder(input.samples, input.summary)))
+    : undefined
   const generatedAt = (input.generatedAt ?? new Date()).toISOString()
   const table =
     input.summaryTableHtml ?? renderSummaryTableHtml(input.summary, tableFields(input.samples, input.summary))
@@ -59,10 +67,10 @@ export async function renderHtml(input: HtmlReportInput): Promise<string> {
 <section id="charts">
 <h2>Charts</h2>
 <figure>
-${inlineSvg(svg)}
+${inlineSvg(svg, 'charts')}
 </figure>
 </section>
-<section id="summary">
+${around ? aroundSection(around) : ''}<section id="summary">
 <h2>Summary</h2>
 ${table}
 </section>
@@ -161,13 +169,24 @@ function formatValue(value: number, unit: MetricUnit): string {
   return unit === 'pages' ? `${shown} pages` : shown
 }
 
+/** The --sample series' own section (series-chart.ts). */
+function aroundSection(svg: string): string {
+  return `<section id="around-the-freeze">
+<h2>Around the freeze</h2>
+<figure>
+${inlineSvg(svg, 'the cgroup around the freeze')}
+</figure>
+</section>
+`
+}
+
 /**
  * Inside HTML the parser puts <svg> in the SVG namespace itself: without the namespace
  * declarations the page holds no URL at all, which keeps "nothing external" checkable.
  */
-function inlineSvg(svg: string): string {
+function inlineSvg(svg: string, label: string): string {
   return svg.replace(
     /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" xmlns:xlink="http:\/\/www\.w3\.org\/1999\/xlink"/,
-    '<svg role="img" aria-label="charts"',
+    `<svg role="img" aria-label="${label}"`,
   )
 }

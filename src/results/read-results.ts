@@ -27,6 +27,8 @@ export interface Results {
   path: string
   problems: ResultsProblem[]
   records: OperationRecord[]
+  /** Records whose --sample series went to a side file, by the line of their document (series-files.ts reads them). */
+  seriesElsewhere: Array<{line: number; record: OperationRecord}>
 }
 
 /** Problems kept per file: a file of a million bad lines costs a count, not a million messages. */
@@ -48,16 +50,7 @@ const MAX_MESSAGE = 300
  * so neither a long file nor a hostile one is ever held whole.
  */
 export async function readResults(path: string, limits: DocumentLimits = DOCUMENT_LIMITS): Promise<Results> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw unreadable(path, error)
-  })
-  // A FIFO would block for ever, a device could be endless: only regular files are results.
-  if (!info.isFile()) {
-    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: it is ${fileKind(info)}, not a regular file`, {
-      suggestions: ['Give the results file itself.'],
-    })
-  }
-
+  await checkRegularFile(path)
   const results: Results = {
     benchLines: [],
     benchMigrations: [],
@@ -66,6 +59,7 @@ export async function readResults(path: string, limits: DocumentLimits = DOCUMEN
     path,
     problems: [],
     records: [],
+    seriesElsewhere: [],
   }
   await readDocuments(path, limits, (document) => accept(results, document))
   if ([results.benchLines, results.benchMigrations, results.migrations, results.records].every((l) => l.length === 0)) {
@@ -82,8 +76,20 @@ export async function readResults(path: string, limits: DocumentLimits = DOCUMEN
   return results
 }
 
+/** A FIFO would block for ever, a device could be endless: only regular files are read. BAD_RESULTS otherwise. */
+export async function checkRegularFile(path: string): Promise<void> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw unreadable(path, error)
+  })
+  if (!info.isFile()) {
+    throw new PodmanStatsError('BAD_RESULTS', `cannot read ${path}: it is ${fileKind(info)}, not a regular file`, {
+      suggestions: ['Give the results file itself.'],
+    })
+  }
+}
+
 /** Each document of the file in turn; a file that cannot be read (EACCES, EIO) is BAD_RESULTS. */
-async function readDocuments(
+export async function readDocuments(
   path: string,
   limits: DocumentLimits,
   onDocument: (document: ResultsDocument) => void,
@@ -129,8 +135,11 @@ function accept(results: Results, document: ResultsDocument): void {
     // Own keys only: a hostile "kind": "toString" must not reach Object's prototype.
     const named = String((item as {kind?: unknown})?.kind)
     const kind = Object.hasOwn(KINDS, named) ? KINDS[named] : KINDS.record
-    if (isValid(kind.schema, item)) kind.keep(results, item)
-    else
+    if (isValid(kind.schema, item)) {
+      kind.keep(results, item)
+      for (const record of kind.records(item))
+        if (record?.series && !('points' in record.series)) results.seriesElsewhere.push({line, record})
+    } else
       problem(
         results,
         line,
@@ -139,28 +148,47 @@ function accept(results: Results, document: ResultsDocument): void {
   }
 }
 
+interface Kind {
+  keep: (results: Results, item: unknown) => void
+  /** The operation records a valid document holds: a cycle's and a migration's two, a record itself. */
+  records: (item: unknown) => Array<OperationRecord | undefined>
+  schema: DocumentSchema
+  what: string
+}
+
 /** The documents a results file may hold, told apart by their `kind` (records have none). */
-const KINDS: Record<string, {keep: (results: Results, item: unknown) => void; schema: DocumentSchema; what: string}> = {
+const KINDS: Record<string, Kind> = {
   'bench-cycle': {
     keep: (r, item) => r.benchLines.push(item as BenchLine),
+    records: (item) => [(item as BenchLine).checkpoint, (item as BenchLine).restore],
     schema: schemas.benchLine,
     what: 'bench cycle',
   },
   'bench-migration': {
     keep: (r, item) => r.benchMigrations.push(item as BenchMigrationLine),
+    records: (item) => [
+      (item as BenchMigrationLine).migration.checkpoint,
+      (item as BenchMigrationLine).migration.restore,
+    ],
     schema: schemas.benchMigration,
     what: 'bench migration leg',
   },
   migration: {
     keep: (r, item) => r.migrations.push(item as MigrationDocument),
+    records: (item) => [(item as MigrationDocument).checkpoint, (item as MigrationDocument).restore],
     schema: schemas.migration,
     what: 'migration',
   },
-  record: {keep: (r, item) => r.records.push(item as OperationRecord), schema: schemas.record, what: 'record'},
+  record: {
+    keep: (r, item) => r.records.push(item as OperationRecord),
+    records: (item) => [item as OperationRecord],
+    schema: schemas.record,
+    what: 'record',
+  },
 }
 
 /** Keeps a problem, or past MAX_PROBLEMS counts it without the cost of its message. */
-function problem(results: Results, line: number, message: () => string): void {
+export function problem(results: Results, line: number, message: () => string): void {
   if (results.problems.length < MAX_PROBLEMS) {
     results.problems.push({line, message: printable(message())})
     return

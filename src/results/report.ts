@@ -5,7 +5,9 @@ import type {ReportDocument} from '../../generated/types/report.js'
 import {PodmanStatsError} from '../errors.js'
 import {compareRuns} from './comparison.js'
 import {readResults, Results} from './read-results.js'
+import {RunSeries, runSeries, seriesGroupsOf} from './run-series.js'
 import {samplesOf} from './samples.js'
+import {readSeriesFiles} from './series-files.js'
 import {summarize} from './summary.js'
 
 export interface ReportInput {
@@ -22,8 +24,30 @@ export interface ReportInput {
 /** What report --json prints (schemas/report.schema.json): the summary, its samples, the lines not used, and --compare's tests. */
 export type Report = ReportDocument
 
+/** A report and the --sample series its charts draw (not part of report --json, which holds no points). */
+export interface ChartedReport {
+  report: Report
+  series: RunSeries[]
+}
+
 /** Reads result files and summarizes them; bad lines are kept as problems, not fatal. */
 export async function buildReport(input: ReportInput): Promise<Report> {
+  return summarizeResults(input, await readAll(input))
+}
+
+/**
+ * The report and, for its charts, the series of its samples: those written to a --sample-output
+ * file are read from it, and one that cannot be is a problem of the report (series-files.ts).
+ */
+export async function buildChartedReport(input: ReportInput): Promise<ChartedReport> {
+  const all = await readAll(input)
+  await Promise.all(all.map((results) => readSeriesFiles(results)))
+  const labels = input.compare ? labelsOf(input.files) : input.byFile ? fileLabels(input.files) : undefined
+  const series = runSeries(all.flatMap((results, i) => seriesGroupsOf(results, labels?.[i])))
+  return {report: summarizeResults(input, all), series}
+}
+
+async function readAll(input: ReportInput): Promise<Results[]> {
   checkFileCount(input)
   const all: Results[] = await Promise.all(input.files.map((file) => readResults(file)))
   for (const results of all) {
@@ -39,6 +63,10 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     }
   }
 
+  return all
+}
+
+function summarizeResults(input: ReportInput, all: Results[]): Report {
   const problems = all.flatMap((r) => r.problems.map((p) => ({...p, file: r.path})))
   const moreProblems = all.filter((r) => r.moreProblems > 0).map((r) => ({count: r.moreProblems, file: r.path}))
   if (input.compare) {

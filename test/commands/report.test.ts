@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {readFile} from 'node:fs/promises'
 
 import {Report} from '../../src/results/report.js'
 import {schemas, validate} from '../../src/schemas.js'
@@ -91,6 +92,36 @@ describe('podman-stats report --json', () => {
     )
     assert.deepEqual(report.moreProblems, [])
     assert.deepEqual(report.sources, [file])
+  })
+
+  it("--svg and --html draw the records' --sample series; one whose side file is gone is a warning, not in --json", async () => {
+    const [checkpoint, restore] = ['checkpoint', 'restore'].map(
+      (op) => JSON.parse(fixture(`records/${op}-sample-4.3.1.json`))[0],
+    )
+    // What --sample-output makes of the checkpoint's record, its side file since removed.
+    const {id, summary} = checkpoint.series
+    const moved = {...checkpoint, series: {file: '/nonexistent/series.jsonl', id, summary}}
+    const file = await temp.write(
+      'sampled.jsonl',
+      Buffer.from(`${JSON.stringify(restore)}\n${JSON.stringify(moved)}\n`),
+    )
+    const [svg, html] = [`${temp.path()}/sampled.svg`, `${temp.path()}/sampled.html`]
+    const result = await runCli(['report', file, '--svg', svg, '--html', html])
+    assert.equal(result.exitCode, 0, String(result.stderr))
+    assert.equal(
+      String(result.stderr),
+      `warning: ${file}:2: series ${id} left out of the charts: cannot read /nonexistent/series.jsonl: no such file or directory (ENOENT)`,
+    )
+    const drawn = await readFile(svg, 'utf8')
+    assert.ok(drawn.includes(">Around the freeze: the container's cgroup through each operation</text>"))
+    assert.equal(
+      drawn.split('aria-label="restore #1" role="graphics-symbol" aria-roledescription="line mark"').length - 1,
+      7,
+    )
+    assert.ok(!drawn.includes('checkpoint #1'))
+    assert.ok((await readFile(html, 'utf8')).includes('<section id="around-the-freeze">'))
+    // Without charts the side files are not read: nothing to warn of.
+    assert.deepEqual((await reportJson([file])).problems, [])
   })
 
   it('--seed sets the seed of every interval, which the summary records; the same seed gives the same intervals', async () => {

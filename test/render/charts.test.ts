@@ -166,6 +166,7 @@ describe('charts', () => {
         path: '',
         problems: [],
         records,
+        seriesElsewhere: [],
       })
       const svg = await renderChartsSvg(samples, summarize(samples))
       assert.equal(count(markGroup(svg, 'mark-rect role-mark concat_0_marks'), '<path'), 5)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 
 import {escapeHtml, renderHtml, renderSummaryTableHtml} from '../../src/render/html.js'
 import {readResults} from '../../src/results/read-results.js'
+import {buildChartedReport} from '../../src/results/report.js'
 import {samplesOf} from '../../src/results/samples.js'
 import {Sample, summarize} from '../../src/results/summary.js'
 import {formatBytes, formatMicroseconds} from '../../src/units.js'
@@ -108,6 +109,48 @@ describe('HTML report', () => {
       const samples = await benchSamples()
       const input = {generatedAt: GENERATED_AT, samples, sources: [SOURCE], summary: summarize(samples), title: 't'}
       assert.equal(await renderHtml(input), await renderHtml(structuredClone(input)))
+    })
+
+    it('draws the --sample series in a section of their own, between the charts and the summary', async () => {
+      const {report, series} = await buildChartedReport({
+        compare: false,
+        files: ['checkpoint', 'restore'].map((op) => fixturePath(`records/${op}-sample-4.3.1.json`)),
+      })
+      const input = {
+        generatedAt: GENERATED_AT,
+        samples: report.samples,
+        sources: [],
+        summary: report.summary,
+        title: 't',
+      }
+      const html = await renderHtml({...input, series})
+      assert.equal(html.split('<svg').length - 1, 2)
+      const [charts, around, summary] = [
+        '<section id="charts">',
+        '<section id="around-the-freeze">',
+        '<section id="summary">',
+      ].map((s) => html.indexOf(s))
+      assert.ok(charts < around && around < summary, `${charts} ${around} ${summary}`)
+      assert.ok(
+        html.includes(
+          '<h2>Around the freeze</h2>\n<figure>\n<svg role="img" aria-label="the cgroup around the freeze"',
+        ),
+      )
+      assert.doesNotMatch(html, /https?:|<script|\bsrc=|\bhref=|url\(/i)
+      // The records' lines: coloured as their boxes (the 1st and 2nd configuration).
+      assert.ok(
+        html.includes('aria-label="checkpoint #1" role="graphics-symbol" aria-roledescription="line mark" d="M'),
+      )
+      assert.match(
+        html,
+        /aria-label="checkpoint #1" role="graphics-symbol" aria-roledescription="line mark" d="[^"]+" stroke="#4c78a8"/,
+      )
+      assert.match(
+        html,
+        /aria-label="restore #1" role="graphics-symbol" aria-roledescription="line mark" d="[^"]+" stroke="#f58518"/,
+      )
+      // Without series, no section.
+      assert.ok(!(await renderHtml(input)).includes('around-the-freeze'))
     })
 
     it('uses a summary table the caller made', async () => {
