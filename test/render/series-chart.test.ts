@@ -292,4 +292,30 @@ describe('series chart (Around the freeze)', () => {
     // Without series, no such view.
     assert.equal((chartsSpec(samples, summarize(samples)) as unknown as {vconcat: unknown[]}).vconcat.length, 2)
   })
+
+  it('draws a real bench --sample run: a line per cycle in each column, coloured by its configuration, every freeze at t = 0', async () => {
+    // bench -n 3 --export off,on --sample 20ms --sample-tail 0.5s on a container holding 16 MiB.
+    const results = await readResults(fixturePath('bench/bench-sample-2x3.jsonl'))
+    const runs = runSeries(seriesGroupsOf(results))
+    const data = seriesViewData(runs)
+    const memory = data.rows.filter((r) => r.quantity === 'memoryBytes')
+    for (const column of ['checkpoint:freeze', 'restore:podman-start']) {
+      const lines = new Set(memory.filter((r) => r.column === column).map((r) => `${r.configuration} ${r.run}`))
+      assert.equal(lines.size, 6, `${column}: ${[...lines].join(', ')}`)
+    }
+
+    for (const line of results.benchLines) {
+      const series = line.checkpoint!.series as Series
+      assert.equal(series.zero, 'freeze')
+      const freeze = series.points.find((p) => p.kind === 'freeze')!
+      // The freeze point is drawn where it was read, within a few ms of t = 0, at the memory it held.
+      assert.ok(
+        memory.some(
+          (r) =>
+            r.column === 'checkpoint:freeze' && r.t === freeze.t / 1000 && r.value === freeze.values.memoryBytes! / MIB,
+        ),
+      )
+      assert.ok(freeze.values.memoryBytes! >= 16 * MIB)
+    }
+  })
 })
