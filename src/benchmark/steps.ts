@@ -54,8 +54,6 @@ export async function completedCycles(output: string): Promise<Map<string, numbe
   return done
 }
 
-
-
 /** The container must be running before the first cycle (which resolves it for the others). */
 export async function ensureRunning(container: string): Promise<void> {
   const info = (await inspectContainers([container])).get(container)

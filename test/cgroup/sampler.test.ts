@@ -1,19 +1,17 @@
-import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
-import os from 'node:os'
+import {mkdir, rm, symlink, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {locateCgroup, locateCgroupById} from '../../src/cgroup/locate.js'
+import {locateCgroup} from '../../src/cgroup/locate.js'
 import {CgroupFiles} from '../../src/cgroup/parse-common.js'
 import {taskStateOf, valuesOfFiles, valuesOfSnapshot} from '../../src/cgroup/sample-values.js'
 import {CgroupSampler, RawPoint, SampledCgroup} from '../../src/cgroup/sampler.js'
 import {takeSnapshotSync} from '../../src/cgroup/snapshot.js'
 import {Ticker} from '../../src/cgroup/ticker.js'
 import {CgroupTarget} from '../../src/cgroup/types.js'
+import {copiedCgroupTree} from '../helpers/cgroup-tree.js'
 import {fixturePath} from '../helpers/fixtures.js'
 
-const V1_ID = '2e5f8b6e1d83c860bfc7ba509e98d47c962fce6b6d47f524c95ecdbafd808700'
 const V2_PID = 68
 /** What the captured v1 tree's files hold (test/fixtures/cgroup-v1). */
 const V1_VALUES = {
@@ -45,27 +43,16 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('CgroupSampler', () => {
-  const saved = process.env.PODMAN_STATS_PROC_ROOT
-  let tree = ''
-  let target: CgroupTarget
+  const copy = copiedCgroupTree('sampler-')
 
-  beforeEach(async () => {
-    tree = await mkdtemp(path.join(os.tmpdir(), 'sampler-'))
-    await execa('cp', ['-a', `${fixturePath('cgroup-v1')}/.`, tree])
-    process.env.PODMAN_STATS_PROC_ROOT = path.join(tree, 'proc')
-    target = (await locateCgroupById(V1_ID, path.join(tree, 'sys/fs/cgroup')))!
-  })
+  beforeEach(() => copy.create())
 
-  afterEach(async () => {
-    if (saved === undefined) delete process.env.PODMAN_STATS_PROC_ROOT
-    else process.env.PODMAN_STATS_PROC_ROOT = saved
-    await rm(tree, {force: true, recursive: true})
-  })
+  afterEach(() => copy.remove())
 
   it('reads a first point at once and one at every interval, values as the snapshot gives them', async () => {
-    await mkdir(path.join(tree, 'proc/27776/ns'))
-    await symlink('net:[4026532305]', path.join(tree, 'proc/27776/ns/net'))
-    const sampler = new CgroupSampler({intervalMs: 5, pid: 27_776, target, ticker: new Ticker()})
+    await mkdir(path.join(copy.tree(), 'proc/27776/ns'))
+    await symlink('net:[4026532305]', path.join(copy.tree(), 'proc/27776/ns/net'))
+    const sampler = new CgroupSampler({intervalMs: 5, pid: 27_776, target: copy.target(), ticker: new Ticker()})
     assert.equal(sampler.points.length, 1, 'the first point is read by the constructor')
     await until(() => sampler.points.length >= 3)
     sampler.stop()
@@ -92,15 +79,17 @@ describe('CgroupSampler', () => {
     assert.equal(sampler.end, undefined)
     // A point's values mean what the snapshot's do: the same files through the same parsers.
     assert.deepEqual(
-      valuesOfSnapshot(takeSnapshotSync(target, {proc: path.join(tree, 'proc'), sys: path.join(tree, 'sys')})),
+      valuesOfSnapshot(
+        takeSnapshotSync(copy.target(), {proc: path.join(copy.tree(), 'proc'), sys: path.join(copy.tree(), 'sys')}),
+      ),
       V1_VALUES,
     )
   })
 
   it('reads each value as it is at that moment, through the descriptors it opened once', async () => {
-    const sampler = new CgroupSampler({intervalMs: 5, pid: 27_776, target, ticker: new Ticker()})
+    const sampler = new CgroupSampler({intervalMs: 5, pid: 27_776, target: copy.target(), ticker: new Ticker()})
     // Written in place, as the kernel's files change under an open descriptor.
-    await writeFile(path.join(target.dirs.memory!, 'memory.usage_in_bytes'), '5000000\n')
+    await writeFile(path.join(copy.target().dirs.memory!, 'memory.usage_in_bytes'), '5000000\n')
     await until(() => sampler.points.length >= 2)
     sampler.stop()
     const [cgroup] = sampler.cgroups
@@ -109,11 +98,11 @@ describe('CgroupSampler', () => {
   })
 
   it('lets a task go when its stat reads empty, and takes the first of cgroup.procs then', async () => {
-    const sampler = new CgroupSampler({intervalMs: 5, target, ticker: new Ticker()})
+    const sampler = new CgroupSampler({intervalMs: 5, target: copy.target(), ticker: new Ticker()})
     await until(() => sampler.points.length > 0)
     // No pid given: the first of cgroup.procs (27776, then 27792).
     assert.equal(sampler.points[0].pid, 27_776)
-    await writeFile(path.join(tree, 'proc/27776/stat'), '')
+    await writeFile(path.join(copy.tree(), 'proc/27776/stat'), '')
     const seen = sampler.points.length
     await until(() => sampler.points.length >= seen + 3)
     sampler.stop()
@@ -137,19 +126,19 @@ describe('CgroupSampler', () => {
     await until(() => asked >= 3)
     assert.equal(sampler.points.length, 0)
     assert.equal(sampler.readingIndex(), undefined)
-    answer.target = target
+    answer.target = copy.target()
     await until(() => sampler.points.length >= 2)
     sampler.stop()
     assert.equal(sampler.readingIndex(), undefined, 'stopped')
     assert.ok(sampler.cgroups[0].foundNs > sampler.startedNs)
     assert.ok(sampler.points[0].atNs > sampler.startedNs)
-    assert.equal(sampler.indexOf(target), 0)
+    assert.equal(sampler.indexOf(copy.target()), 0)
   })
 
   it('follows another cgroup, which its points then name', async () => {
     const sampler = new CgroupSampler({intervalMs: 5, ticker: new Ticker()})
     assert.equal(sampler.points.length, 0)
-    sampler.follow(target, 27_792)
+    sampler.follow(copy.target(), 27_792)
     await until(() => sampler.points.length > 0)
     sampler.stop()
     assert.equal(sampler.points[0].pid, 27_792)
@@ -158,21 +147,21 @@ describe('CgroupSampler', () => {
 
   it('ends at a read that fails, with its error; a cgroup without its memory file is not read at all', async () => {
     // A directory opens for reading, and reading it fails: EISDIR.
-    const stat = path.join(target.dirs.memory!, 'memory.stat')
+    const stat = path.join(copy.target().dirs.memory!, 'memory.stat')
     await rm(stat)
     await mkdir(stat)
-    const failing = new CgroupSampler({intervalMs: 5, target, ticker: new Ticker()})
+    const failing = new CgroupSampler({intervalMs: 5, target: copy.target(), ticker: new Ticker()})
     assert.deepEqual(failing.points, [])
     assert.equal(failing.readingIndex(), undefined, 'its files are closed')
     assert.equal(failing.end?.reason, 'read-error')
     assert.equal(failing.end?.detail, 'EISDIR')
-    const absent = {...target, dirs: {...target.dirs, memory: path.join(tree, 'nowhere')}}
+    const absent = {...copy.target(), dirs: {...copy.target().dirs, memory: path.join(copy.tree(), 'nowhere')}}
     const unread = new CgroupSampler({intervalMs: 5, target: absent, ticker: new Ticker()})
     unread.stop()
     assert.deepEqual([unread.points, unread.cgroups, unread.end], [[], [], undefined])
   })
 
-  it('reads the v2 files of the captured v2 tree', async () => {
+  it('reads the v2 files of the captured v2 copy.tree()', async () => {
     const root = fixturePath('cgroup-v2')
     const v2 = await locateCgroup(V2_PID, path.join(root, 'sys/fs/cgroup'), path.join(root, 'proc'))
     process.env.PODMAN_STATS_PROC_ROOT = path.join(root, 'proc')

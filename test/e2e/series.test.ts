@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {access, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -8,7 +8,7 @@ import {OperationRecord} from '../../src/record/record.js'
 import {Point, Series} from '../../src/record/series.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {json, runCli} from '../helpers/cli.js'
-import {containerState, holdMemory, IMAGE, podman, TEST_LABEL, waitFor} from '../helpers/podman.js'
+import {containerState, holdMemory, podman, startContainer} from '../helpers/podman.js'
 
 const MIB = 1024 * 1024
 
@@ -40,26 +40,17 @@ function assertDeltas(points: Point[]): void {
 }
 
 describe('--sample (real Podman and CRIU)', () => {
-  // Named after this branch's work; only this suite's container is removed: others may run theirs.
-  const name = `series-e2e-${process.pid}`
+  // Only this suite's container is removed: others may run theirs.
+  let name = ''
   let dir = ''
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'series-e2e-'))
-    await podman('run', '--detach', '--label', TEST_LABEL, '--name', name, IMAGE, 'sh', '-c', holdMemory(16))
-    const pid = await podman('container', 'inspect', '--format', '{{.State.Pid}}', name)
-    await waitFor(
-      () =>
-        access(`/proc/${pid}/root/tmp/ready`).then(
-          () => true,
-          () => false,
-        ),
-      `${name} ready`,
-    )
+    name = await startContainer(holdMemory(16))
   })
 
   after(async () => {
-    await podman('rm', '--force', '--time', '0', name).catch(() => '')
+    if (name) await podman('rm', '--force', '--time', '0', name).catch(() => '')
     if (dir) await rm(dir, {force: true, recursive: true})
   })
 

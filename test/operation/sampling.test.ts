@@ -1,20 +1,14 @@
-import {execa} from 'execa'
 import assert from 'node:assert/strict'
-import {mkdtemp, rm} from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 
-import {locateCgroupById} from '../../src/cgroup/locate.js'
 import {takeSnapshotSync} from '../../src/cgroup/snapshot.js'
 import {Ticker} from '../../src/cgroup/ticker.js'
-import {CgroupTarget} from '../../src/cgroup/types.js'
 import {isPodmanStatsError} from '../../src/errors.js'
 import {parseSampleInterval, parseSampleTail, startSampling} from '../../src/operation/sampling.js'
 import {schemas, validate} from '../../src/schemas.js'
 import {monotonicNs} from '../../src/time.js'
-import {fixturePath} from '../helpers/fixtures.js'
+import {copiedCgroupTree, V1_ID} from '../helpers/cgroup-tree.js'
 
-const V1_ID = '2e5f8b6e1d83c860bfc7ba509e98d47c962fce6b6d47f524c95ecdbafd808700'
 const STARTED_AT = '2026-12-01T10:00:00.000Z'
 
 function usage(fn: () => unknown): string {
@@ -68,33 +62,31 @@ describe('sampling', () => {
     )
   })
 
-  describe('of the captured cgroup tree', () => {
-    const saved = process.env.PODMAN_STATS_PROC_ROOT
-    let tree = ''
-    let target: CgroupTarget
+  describe('of the captured cgroup copy.tree()', () => {
+    const copy = copiedCgroupTree('sampling-')
 
-    beforeEach(async () => {
-      tree = await mkdtemp(path.join(os.tmpdir(), 'sampling-'))
-      await execa('cp', ['-a', `${fixturePath('cgroup-v1')}/.`, tree])
-      process.env.PODMAN_STATS_PROC_ROOT = path.join(tree, 'proc')
-      target = (await locateCgroupById(V1_ID, path.join(tree, 'sys/fs/cgroup')))!
-    })
+    beforeEach(() => copy.create())
 
-    afterEach(async () => {
-      if (saved === undefined) delete process.env.PODMAN_STATS_PROC_ROOT
-      else process.env.PODMAN_STATS_PROC_ROOT = saved
-      await rm(tree, {force: true, recursive: true})
-    })
+    afterEach(() => copy.remove())
 
     it('leads podman by an interval, places the snapshots, and samples on through the tail while the cgroup is there', async () => {
-      const subject = {container: V1_ID, operation: 'checkpoint' as const, pid: 27_776, startedAt: STARTED_AT, target}
+      const subject = {
+        container: V1_ID,
+        operation: 'checkpoint' as const,
+        pid: 27_776,
+        startedAt: STARTED_AT,
+        target: copy.target(),
+      }
       const sampling = startSampling(subject, {intervalMs: 5, tailMs: 30}, new Ticker())
       await sampling.lead()
       const podmanStartNs = monotonicNs()
-      const snapshot = takeSnapshotSync(target, {proc: path.join(tree, 'proc'), sys: path.join(tree, 'sys')})
-      sampling.event('freeze', monotonicNs(), snapshot, target)
+      const snapshot = takeSnapshotSync(copy.target(), {
+        proc: path.join(copy.tree(), 'proc'),
+        sys: path.join(copy.tree(), 'sys'),
+      })
+      sampling.event('freeze', monotonicNs(), snapshot, copy.target())
       // Of a cgroup the series never read: left out.
-      sampling.event('after', monotonicNs(), snapshot, {...target, dirs: {memory: '/elsewhere'}})
+      sampling.event('after', monotonicNs(), snapshot, {...copy.target(), dirs: {memory: '/elsewhere'}})
       const podmanEndNs = monotonicNs()
       const series = await sampling.finish({freezeNs: podmanStartNs, podmanEndNs, podmanStartNs})
       assert.deepEqual(validate(schemas.series, series).errors, [])
@@ -117,7 +109,7 @@ describe('sampling', () => {
 
     it('ends a tail at a Ctrl-C', async () => {
       const sampling = startSampling(
-        {operation: 'restore', startedAt: STARTED_AT, target},
+        {operation: 'restore', startedAt: STARTED_AT, target: copy.target()},
         {intervalMs: 5, tailMs: 60_000},
         new Ticker(),
       )
@@ -139,7 +131,7 @@ describe('sampling', () => {
       await new Promise((resolve) => {
         setTimeout(resolve, 15)
       })
-      found.follow(target, 27_776)
+      found.follow(copy.target(), 27_776)
       await new Promise((resolve) => {
         setTimeout(resolve, 15)
       })
