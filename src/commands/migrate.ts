@@ -28,7 +28,7 @@ Checkpoints the container with --export on the source (--from, by default the Po
     }),
     compress: Flags.string({
       description:
-        "the archive's compression (Podman's --compress, default zstd); a remote source's Podman before 5.0 ignores it and writes none, which the record says",
+        "the archive's compression (Podman's --compress, default zstd); Podman's remote client (a remote source) ignores it and writes none, which the record says",
       options: ['none', 'gzip', 'zstd'],
     }),
     ...migrationFlags,

@@ -89,12 +89,12 @@ export class MigrationLedger {
   async measureArchive(): Promise<void> {
     this.bytes = (await stat(this.request.archive).catch(() => {}))?.size
     this.compression = await archiveCompression(this.request.archive)
-    // Podman's default is zstd. A remote client's --compress never reached the service before
-    // Podman 5.0 (containers/podman#21056): its archives are plain tar whatever was asked.
+    // Podman's default is zstd. A remote client's --compress never reaches the service in Podman
+    // 4.3.1 (reported upstream as containers/podman#21056): its archives are plain tar whatever was asked.
     const asked = this.request.podmanFlags.compress ?? 'zstd'
     if (this.compression && this.compression !== asked) {
       this.warnings.push(
-        `the archive is ${this.compression === 'none' ? 'uncompressed' : this.compression}, not ${asked} as asked: a remote source's Podman before 5.0 ignores --compress (containers/podman#21056); its transfer and restore are those of this archive`,
+        `the archive is ${this.compression === 'none' ? 'uncompressed' : this.compression}, not ${asked} as asked: Podman's remote client ignores --compress (containers/podman#21056); its transfer and restore are those of this archive`,
       )
     }
   }
