@@ -239,7 +239,8 @@ function knownFrom(record: OperationRecord, input: string): ContainerInfo {
   }
 }
 
-function archiveSuffix(compress: string | undefined): string {
+/** The file name ending of an archive Podman compresses so (zstd by default). */
+export function archiveSuffix(compress: string | undefined): string {
   return compress === 'gzip' ? '.gz' : compress === 'none' ? '' : '.zst'
 }
 

@@ -15,6 +15,7 @@ import {holdsCheckpoint, inspectContainers} from '../podman/lookup.js'
 import {BenchMigrationLine, Configuration, Leg} from '../record/bench-line.js'
 import {withoutUndefined} from '../record/build-record.js'
 import {appendJsonLine} from '../record/output-file.js'
+import {archiveSuffix} from './cycle.js'
 
 /** Where a migration bench moves the container, and how it knows the container serves again. */
 export interface MigrationTargets {
@@ -83,7 +84,7 @@ export async function runMigrationStep(
 function legRequest(step: MigrationStep, context: MigrationStepContext, leg: Leg): MigrateRequest {
   const {options} = step.configuration
   const {from, to} = context.targets
-  const suffix = options.compress === 'gzip' ? '.gz' : options.compress === 'none' ? '' : '.zst'
+  const suffix = archiveSuffix(options.compress)
   return {
     abandon: context.abandon,
     archive: path.join(context.archiveDir, `cycle-${step.warmup ? 'w' : ''}${step.iteration}-${leg}.tar${suffix}`),

@@ -1,16 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 
-import {configurationsOfFlags, migrationConfigurationsOfFlags} from '../benchmark/matrix.js'
-import {BenchPlan, BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
+import {benchMatrixOfFlags} from '../benchmark/bench-flags.js'
+import {BenchResultDocument, benchResultDocument, runBench} from '../benchmark/run-bench.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags, MAX_TIMER_SECONDS, migrationFlags, runFlags, sampleFlags, seedFlag} from '../cli/flags.js'
-import {PodmanStatsError} from '../errors.js'
-import {describeCheck} from '../migration/ledger.js'
-import {migrationEnds} from '../migration/migrate.js'
-import {readyCheckOf} from '../migration/readiness.js'
 import {sampleOptionsOf} from '../operation/sampling.js'
-import {connectionOf} from '../podman/connection.js'
 import {withInterrupts} from '../process/interrupt.js'
 import {renderSummaryTable} from '../render/summary.js'
 import {forTerminal} from '../render/terminal-text.js'
@@ -78,7 +73,7 @@ With --to, each cycle migrates the container to another Podman service and back 
   async run(): Promise<BenchResultDocument> {
     const {args, flags} = await this.parse(Bench)
     this.connect(flags)
-    const {configurations, migration} = benchMatrix(flags)
+    const {configurations, migration} = benchMatrixOfFlags(flags)
     const output = flags.output ?? `podman-stats-bench-${new Date().toISOString().replaceAll(/[:.]/g, '-')}.jsonl`
     // A bar only where a person watches; under --json or in a pipe nothing but data is printed.
     const bar = process.stderr.isTTY && !this.jsonEnabled() ? progressBar() : undefined
@@ -139,41 +134,4 @@ function progressBar(): cliProgress.SingleBar {
     },
     cliProgress.Presets.shades_classic,
   )
-}
-
-/** The configurations the flags ask for and, with --to, where each cycle migrates the container. */
-function benchMatrix(
-  flags: Parameters<typeof configurationsOfFlags>[0] & {
-    connection?: string
-    from?: string
-    'ready-cmd'?: string
-    'ready-tcp'?: string
-    'ready-timeout': number
-    'switch-cmd'?: string
-    to?: string
-    url?: string
-  },
-): Pick<BenchPlan, 'configurations' | 'migration'> {
-  const ready = readyCheckOf(flags['ready-cmd'], flags['ready-tcp'])
-  if (!flags.to) {
-    const stray = ['from', 'ready-cmd', 'ready-tcp', 'switch-cmd'].find(
-      (name) => flags[name as keyof typeof flags] !== undefined,
-    )
-    if (stray) {
-      throw new PodmanStatsError('USAGE', `--${stray} needs --to: it belongs to a migration bench`, {
-        suggestions: ['Add --to <url|connection> to migrate the container in each cycle, or drop it.'],
-      })
-    }
-
-    return {configurations: configurationsOfFlags(flags)}
-  }
-
-  const {from, to} = migrationEnds(flags.from, flags.to, connectionOf(flags))
-  return {
-    configurations: migrationConfigurationsOfFlags(flags, {
-      ready: ready && describeCheck(ready),
-      switch: flags['switch-cmd'],
-    }),
-    migration: {from, ready, readyTimeoutMs: flags['ready-timeout'] * 1000, switchCommand: flags['switch-cmd'], to},
-  }
 }
