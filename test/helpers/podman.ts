@@ -114,16 +114,20 @@ export async function containerState(name: string): Promise<string> {
 
 /**
  * A workload whose state a checkpoint must keep: `mib` MiB of random bytes in /dev/shm with their
- * checksum beside them, and a counter written every 0.1 s. Start it with `--shm-size` above `mib`.
+ * checksum beside them, and a counter renamed into /tmp/counter every 0.1 s (whole, never half written).
+ * Start it with `--shm-size` above `mib`.
  * Ready once the checksum is written.
  */
 export function statefulWorkload(mib: number): string {
-  return `head -c ${mib * 1024 * 1024} /dev/urandom > /dev/shm/blob; md5sum /dev/shm/blob > /tmp/sum; touch /tmp/ready; i=0; while :; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.1; done`
+  return `head -c ${mib * 1024 * 1024} /dev/urandom > /dev/shm/blob; md5sum /dev/shm/blob > /tmp/sum; echo 0 > /tmp/counter; touch /tmp/ready; i=0; while :; do i=$((i+1)); echo $i > /tmp/counter.new; mv /tmp/counter.new /tmp/counter; sleep 0.1; done`
 }
 
 /** The workload's counter and whether its memory still matches the checksum written before. */
 export async function workloadState(name: string): Promise<{counter: number; memoryIntact: boolean}> {
-  const counter = Number(await podman('exec', name, 'cat', '/tmp/counter'))
+  const text = await podman('exec', name, 'cat', '/tmp/counter')
+  // The workload renames a whole file into place, so a read never sees it half written; say so if one does.
+  if (!/^\d+$/.test(text.trim())) throw new Error(`${name}'s /tmp/counter holds ${JSON.stringify(text)}, not a number`)
+  const counter = Number(text)
   const check = await execa('podman', ['exec', name, 'md5sum', '-c', '/tmp/sum'], {reject: false})
   return {counter, memoryIntact: check.exitCode === 0}
 }
