@@ -33,8 +33,13 @@ async function readRecords(file: string): Promise<OperationRecord[]> {
 /** The container runs, its counter went on from where it was, and its memory is what it was. */
 async function assertIntact(name: string, counterBefore: number): Promise<void> {
   assert.equal(await containerState(name), 'running')
-  await sleep(300)
-  const after = await workloadState(name)
+  // It counts every 0.1 s; a loaded host may take longer to schedule it, so wait up to 5 s for the next value.
+  let after = await workloadState(name)
+  for (let tries = 0; after.counter <= counterBefore && tries < 25; tries++) {
+    await sleep(200) // eslint-disable-line no-await-in-loop -- one read after the other
+    after = await workloadState(name) // eslint-disable-line no-await-in-loop
+  }
+
   assert.ok(after.counter > counterBefore, `the counter went on: ${counterBefore} → ${after.counter}`)
   assert.ok(after.memoryIntact, 'the memory written before the checkpoint matches its checksum')
   assert.deepEqual(await frozenCgroups(), [])
