@@ -25,11 +25,14 @@ ip=$(podman inspect --format '{{.NetworkSettings.IPAddress}}' "$NAME")
 # B must not masquerade its answers to this host (the client expects them from the server's own
 # address), and this host must route the address to B. The route is moved by --switch-cmd the
 # moment the restore returns, never before: a packet reaching B before the socket is restored
-# there would be answered with a reset.
+# there would be answered with a reset. It also drops the neighbour entry for the address on the
+# host the container left: packets the client sent between the restore and the move may wait there
+# for an ARP answer (up to 3 s), and the container's next restore on that host would get them
+# before its socket is back, and answer with a reset.
 nat=(-t nat -s "$ip/32" -d "$A_ADDR/32" -j ACCEPT)
 ip netns exec "$NETNS_B" iptables -C POSTROUTING "${nat[@]}" 2>/dev/null ||
   ip netns exec "$NETNS_B" iptables -I POSTROUTING "${nat[@]}"
-switch="if [ \"\$PODMAN_STATS_TO\" = '$url_b' ]; then ip route replace $ip/32 via $B_ADDR; else ip route del $ip/32; fi"
+switch="if [ \"\$PODMAN_STATS_TO\" = '$url_b' ]; then ip route replace $ip/32 via $B_ADDR; ip neigh flush to $ip; else ip route del $ip/32; ip netns exec $NETNS_B ip neigh flush to $ip; fi"
 
 stop="$OUT/stop"
 rm -f "$stop" "$OUT/client.log" "$OUT/tcp.jsonl"

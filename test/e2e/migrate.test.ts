@@ -313,9 +313,10 @@ describe('migrate between two real Podman hosts on this machine (scripts/second-
   })
 
   it("keeps a client's TCP connection across A→B→A with --tcp-established and --switch-cmd (docs/examples/tcp-migration.sh)", async function () {
-    // The connection was reset in 2 of 12 runs on this machine, once after the move back to A
-    // (docs/migration-experiments.md says so; the cause is not found yet). Every migration still
-    // succeeds; what is tested is that the connection can be kept: up to three runs, each a whole
+    // Before the switch command flushed the neighbour entry of the host left, the connection was
+    // reset in 3 of 26 runs here (packets parked in an ARP queue, docs/migration-experiments.md).
+    // With the flush, no reset was seen in 16 runs of 5 cycles; that many runs cannot rule out a
+    // rarer cause, and the client's kernel timers are not ours: up to three runs, each a whole
     // cycle from a new container and a new connection.
     this.retries(2)
     const result = await execa('bash', [TCP_EXAMPLE], {
