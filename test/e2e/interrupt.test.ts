@@ -35,11 +35,13 @@ async function assertIntact(name: string, counterBefore: number): Promise<void> 
   assert.equal(await containerState(name), 'running')
   // It counts every 0.1 s; a loaded host may take longer to schedule it, so wait up to 5 s for the next value.
   let after = await workloadState(name)
-  for (let tries = 0; after.counter <= counterBefore && tries < 25; tries++) {
-    await sleep(200) // eslint-disable-line no-await-in-loop -- one read after the other
-    after = await workloadState(name) // eslint-disable-line no-await-in-loop
+  const wentOn = async () => {
+    after = await workloadState(name)
+    return after.counter > counterBefore
   }
 
+  // A timeout is reported by the assertion below, with the values read.
+  await waitFor(wentOn, 'the counter to go on', {everyMs: 200, timeoutMs: 5000}).catch(() => {})
   assert.ok(after.counter > counterBefore, `the counter went on: ${counterBefore} → ${after.counter}`)
   assert.ok(after.memoryIntact, 'the memory written before the checkpoint matches its checksum')
   assert.deepEqual(await frozenCgroups(), [])
